@@ -1,0 +1,85 @@
+"""The application factory."""
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import redis
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from moderation import config
+from moderation.rendering import author_link, render_comment
+from moderation.services import build, load_or_create_secret
+
+log = logging.getLogger(__name__)
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then environment variables, then ``test_config``.
+
+    ``test_config`` may also carry ``CLOCK`` (a callable returning epoch
+    seconds) so tests control time without sleeping.
+    """
+    settings = config.from_environ()
+    settings.update(test_config or {})
+    instance_path = settings.get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+    )
+    app.config.update(settings)
+    if not app.config.get("REDIS_URL") and not app.config.get("REDIS_CLIENT"):
+        raise RuntimeError(
+            "REDIS_URL is not set: point it at a Redis server, or run `moderation serve`, "
+            "which starts an embedded one"
+        )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path))
+    app.config.update(
+        MAX_CONTENT_LENGTH=app.config["MAX_BODY_BYTES"],
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_SORT_KEYS=False,
+    )
+
+    clock = app.config.get("CLOCK") or time.time
+    services = build(app, clock=clock)
+    app.extensions["moderation"] = services
+    try:
+        services.queue.ensure_group()
+    except redis.RedisError as error:  # the worker creates it too; do not refuse to start
+        log.warning("could not create the review consumer group yet: %s", error)
+
+    csrf = CSRFProtect(app)
+    _register_filters(app)
+
+    from moderation.web import api, errors, health, pages
+
+    csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+    errors.register(app)
+    return app
+
+
+def _register_filters(app: Flask) -> None:
+    zone = ZoneInfo(app.config["DISPLAY_TIMEZONE"])
+
+    def french_date(value: Any) -> str:
+        moment = value.astimezone(zone)
+        return (
+            f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} "
+            f"à {moment.hour} h {moment.minute:02d}"
+        )
+
+    app.add_template_filter(french_date, "french_date")
+    app.add_template_filter(render_comment, "comment_html")
+    app.add_template_filter(author_link, "author_link")

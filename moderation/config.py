@@ -1,0 +1,73 @@
+"""Settings: defaults, then environment variables, then a test mapping.
+
+Each setting is listed once in ``SETTINGS`` so the README table and the
+parser cannot drift apart.
+"""
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("REDIS_URL", None, str,
+            "Redis to use. Unset: `moderation serve` starts an embedded, persistent Redis."),
+    Setting("SECRET_KEY", None, str,
+            "Signs sessions and CSRF tokens, keys the IP hashes. Unset: generated once and "
+            "kept in the instance folder."),
+    Setting("INSTANCE_PATH", None, str,
+            "Folder for the secret key, the embedded Redis data and extra articles."),
+    Setting("ARTICLES_DIR", None, str,
+            "Extra folder of Markdown articles (default: `<instance>/articles`)."),
+    Setting("CAPTCHA_TTL", 600, int, "Seconds a CAPTCHA question stays valid."),
+    Setting("CAPTCHA_MULTIPLY", False, _bool, "Also ask multiplications (`12 × 3 =`)."),
+    Setting("REDIS_SOCKET_TIMEOUT", 2.0, float,
+            "Seconds before a Redis call is given up (the request then gets 503)."),
+    Setting("SESSION_COOKIE_SECURE", False, _bool,
+            "Send cookies only over HTTPS (set it behind TLS)."),
+    Setting("DISPLAY_TIMEZONE", "Europe/Paris", str, "Time zone of dates shown on pages."),
+    Setting("MAX_BODY_BYTES", 64 * 1024, int, "Largest request body accepted (413 above)."),
+)  # fmt: skip
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Parsed settings; unset ones keep their defaults."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.name)
+        if raw is None or raw == "":
+            values[setting.name] = setting.default
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as error:
+            raise ValueError(f"environment variable {setting.name}: {error}") from error
+    return values
+
+
+def markdown_table() -> str:
+    """The configuration table for the README."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for setting in SETTINGS:
+        default = "—" if setting.default is None else f"`{setting.default}`"
+        rows.append(f"| `{setting.name}` | {default} | {setting.help} |")
+    return "\n".join(rows)

@@ -1,0 +1,73 @@
+"""The comment form under each article (Flask-WTF: CSRF on, CAPTCHA inside
+``validate_on_submit``)."""
+
+from collections.abc import Callable
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import Field, Form, HiddenField, StringField, TextAreaField
+from wtforms.validators import StopValidation
+
+from captcha import ChallengeStore
+from captcha.fields import ArithmeticCaptcha, CaptchaField
+from moderation import validation
+
+
+class Cleaned:
+    """Run one of :mod:`moderation.validation`'s rules and keep its cleaned value."""
+
+    def __init__(self, rule: Callable[[object], str]) -> None:
+        self.rule = rule
+
+    def __call__(self, form: Form, field: Field) -> None:
+        try:
+            field.data = self.rule(field.data)
+        except validation.InvalidField as error:
+            raise StopValidation(error.message) from error
+
+
+def _challenges() -> ChallengeStore:
+    return current_app.extensions["moderation"].challenges
+
+
+class CommentForm(FlaskForm):
+    author = StringField(
+        "Nom",
+        [Cleaned(validation.clean_author)],
+        render_kw={"autocomplete": "name", "maxlength": validation.AUTHOR_MAX},
+    )
+    email = StringField(
+        "E-mail (jamais publié)",
+        [Cleaned(validation.clean_email)],
+        render_kw={"autocomplete": "email", "type": "email", "maxlength": validation.EMAIL_MAX},
+    )
+    url = StringField(
+        "Site web (facultatif)",
+        [Cleaned(validation.clean_url)],
+        render_kw={"autocomplete": "url", "maxlength": validation.URL_MAX},
+    )
+    body = TextAreaField(
+        "Commentaire",
+        [Cleaned(validation.clean_body)],
+        render_kw={"rows": 6, "maxlength": validation.BODY_MAX},
+    )
+    captcha_token = HiddenField()
+    captcha = CaptchaField("Question", [ArithmeticCaptcha(_challenges, lambda form: form.thread)])
+
+    def __init__(self, thread: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.thread = thread
+
+    def validate(self, extra_validators: object = None) -> bool:
+        """Check the CAPTCHA last, and only when everything else is right,
+        so a typo in the e-mail address does not burn the reader's answer."""
+        fields_ok = True
+        for name, field in self._fields.items():
+            if name != "captcha" and not field.validate(self):
+                fields_ok = False
+        return fields_ok and self.captcha.validate(self)
+
+    def ask(self, challenges: ChallengeStore) -> None:
+        """Put a fresh question on the form."""
+        challenge = challenges.issue(self.thread)
+        self.captcha.ask(self, challenge.token, challenge.question)

@@ -1,0 +1,27 @@
+"""Names of every Redis key the application owns.
+
+All keys of one site carry the hash tag ``{site}`` so that a comment, its
+thread index and its queue entry share one Redis Cluster slot and one
+MULTI/Lua step can cover them.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SiteKeys:
+    site: str = "default"
+
+    @property
+    def tag(self) -> str:
+        return f"{{{self.site}}}"
+
+    def comment(self, comment_id: str) -> str:
+        return f"comment:{self.tag}:{comment_id}"
+
+    def approved(self, thread: str) -> str:
+        return f"thread:{self.tag}:{thread}:approved"
+
+    @property
+    def queue(self) -> str:
+        return f"queue:{self.tag}"

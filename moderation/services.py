@@ -1,0 +1,79 @@
+"""The objects one application instance works with, built once at start-up
+and kept in ``app.extensions["moderation"]``."""
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+from flask import Flask, current_app
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from captcha import ChallengeStore
+from moderation.articles import ArticleLibrary
+from moderation.queue import ReviewQueue
+from moderation.store import CommentStore
+
+CONTENT = Path(__file__).parent / "content" / "articles"
+
+
+@dataclass
+class Services:
+    redis: redis.Redis
+    challenges: ChallengeStore
+    comments: CommentStore
+    queue: ReviewQueue
+    articles: ArticleLibrary
+    ip_secret: bytes
+
+
+def connect(url: str, timeout: float) -> redis.Redis:
+    """A client that gives up quickly: a reader waits seconds at most for a 503."""
+    return redis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), retries=1),
+        health_check_interval=30,
+    )
+
+
+def load_or_create_secret(instance_path: Path) -> str:
+    """A secret kept in the instance folder, so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(secret)
+    return secret
+
+
+def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
+    config = app.config
+    client = config.get("REDIS_CLIENT") or connect(
+        config["REDIS_URL"], config["REDIS_SOCKET_TIMEOUT"]
+    )
+    folders = [CONTENT, Path(config["ARTICLES_DIR"] or Path(app.instance_path) / "articles")]
+    return Services(
+        redis=client,
+        challenges=ChallengeStore(
+            client,
+            ttl=config["CAPTCHA_TTL"],
+            clock=clock,
+            allow_multiply=config["CAPTCHA_MULTIPLY"],
+        ),
+        comments=CommentStore(client, clock=clock),
+        queue=ReviewQueue(client),
+        articles=ArticleLibrary(folders),
+        ip_secret=config["SECRET_KEY"].encode(),
+    )
+
+
+def services() -> Services:
+    return current_app.extensions["moderation"]

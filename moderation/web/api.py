@@ -1,0 +1,132 @@
+"""The public JSON API (``/api/v1``)."""
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from captcha import CaptchaError
+from moderation.articles import is_slug
+from moderation.client_ip import ip_hash
+from moderation.services import services
+from moderation.store import is_comment_id
+from moderation.validation import InvalidField, clean_comment
+from moderation.web.errors import ApiError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PAGE_MAX = 500
+
+
+def _known_thread(thread: str | None, field: str = "thread") -> str:
+    if not thread:
+        raise ApiError(400, "required", "Le paramètre thread est obligatoire.", field)
+    if not is_slug(thread):
+        raise ApiError(400, "invalid_thread", "Identifiant de discussion invalide.", field)
+    if thread not in services().articles:
+        raise ApiError(404, "thread_not_found", "Cette discussion n’existe pas.", field)
+    return thread
+
+
+def _json_body() -> dict[str, Any]:
+    if request.mimetype != "application/json":
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+        )
+    raw = request.get_data(cache=False)  # 413 above MAX_CONTENT_LENGTH
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "invalid_utf8", "Le corps n’est pas de l’UTF-8 valide.") from error
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise ApiError(400, "invalid_json", "Le corps n’est pas du JSON valide.") from error
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "Le corps doit être un objet JSON.")
+    return body
+
+
+def _captcha(body: dict[str, Any]) -> tuple[str, object]:
+    captcha = body.get("captcha")
+    if not isinstance(captcha, dict):
+        raise ApiError(
+            400, "required", "L’objet captcha {token, answer} est obligatoire.", "captcha"
+        )
+    token, answer = captcha.get("token"), captcha.get("answer")
+    if not isinstance(token, str) or not token:
+        raise ApiError(400, "required", "captcha.token est obligatoire.", "captcha.token")
+    if isinstance(answer, bool) or not isinstance(answer, str | int):
+        raise ApiError(
+            400, "invalid_type", "captcha.answer doit être un nombre ou du texte.", "captcha.answer"
+        )
+    return token, answer
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/challenge")
+def challenge() -> Response:
+    thread = _known_thread(request.args.get("thread"))
+    issued = services().challenges.issue(thread)
+    return _no_store(jsonify(
+        {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}
+    ))  # fmt: skip
+
+
+@bp.post("/threads/<thread>/comments")
+def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
+    thread = _known_thread(thread)
+    body = _json_body()
+    try:
+        data = clean_comment(
+            body.get("author"), body.get("email"), body.get("body"), body.get("url")
+        )
+    except InvalidField as error:
+        raise ApiError(400, error.code, error.message, error.field) from error
+    token, answer = _captcha(body)
+    svc = services()
+    # Inputs are checked first, so a typo does not burn the reader's answer.
+    try:
+        svc.challenges.check(token, thread, answer)
+    except CaptchaError as error:
+        raise ApiError(403, error.code, str(error), "captcha.answer") from error
+    comment = svc.comments.save(
+        thread, data,
+        ip_hash=ip_hash(svc.ip_secret, request.remote_addr),
+        user_agent=request.user_agent.string,
+    )  # fmt: skip
+    location = url_for("api.comment_status", comment_id=comment.id)
+    response = _no_store(jsonify({"id": comment.id, "status": comment.status}))
+    return response, 202, {"Location": location}
+
+
+@bp.get("/threads/<thread>/comments")
+def list_comments(thread: str) -> Response:
+    thread = _known_thread(thread)
+    after = request.args.get("after") or None
+    if after is not None and not is_comment_id(after):
+        raise ApiError(400, "invalid_cursor", "Curseur invalide.", "after")
+    limit = request.args.get("limit", "200")
+    if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
+        raise ApiError(400, "invalid_limit", f"limit doit être entre 1 et {PAGE_MAX}.", "limit")
+    comments, cursor = services().comments.approved(thread, after=after, limit=int(limit))
+    return jsonify(
+        {"thread": thread, "comments": [comment.public() for comment in comments], "next": cursor}
+    )
+
+
+@bp.get("/comments/<comment_id>")
+def comment_status(comment_id: str) -> Response:
+    comment = services().comments.get(comment_id) if is_comment_id(comment_id) else None
+    if comment is None:
+        raise ApiError(404, "comment_not_found", "Ce commentaire n’existe pas.")
+    payload = {"id": comment.id, "status": comment.status, "thread": comment.thread}
+    if comment.status == "approved":
+        payload.update(comment.public())
+    return _no_store(jsonify(payload))

@@ -1,0 +1,82 @@
+"""Errors as JSON ``{"error": {"code", "message", "field"?}}`` under /api/,
+as a page elsewhere."""
+
+import logging
+
+import redis
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "store_unavailable",
+}
+MESSAGES = {
+    404: "Cette page n’existe pas.",
+    405: "Méthode non autorisée.",
+    413: "La requête est trop volumineuse.",
+    415: "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+    500: "Erreur interne.",
+    503: "Le service de commentaires est momentanément indisponible. Réessayez dans un instant.",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def api_error(status: int, code: str, message: str, field: str | None = None) -> Response:
+    error: dict[str, str] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    response = jsonify({"error": error})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _page(status: int, message: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def on_api_error(error: ApiError) -> Response:
+        return api_error(error.status, error.code, error.message, error.field)
+
+    @app.errorhandler(HTTPException)
+    def on_http_error(error: HTTPException) -> Response | tuple[str, int]:
+        status = error.code or 500
+        message = MESSAGES.get(status) or error.description or "Erreur."
+        if _wants_json():
+            response = api_error(status, CODES.get(status, "error"), message)
+            allowed = getattr(error, "valid_methods", None)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+            return response
+        return _page(status, message)
+
+    @app.errorhandler(redis.RedisError)
+    def on_store_error(error: redis.RedisError) -> Response | tuple[str, int]:
+        log.warning("Redis unavailable: %s", error)
+        if _wants_json():
+            return api_error(503, "store_unavailable", MESSAGES[503])
+        return _page(503, MESSAGES[503])
