@@ -1,0 +1,1 @@
+"""Spam classifier: features, model, training and evaluation (no Flask, no Redis)."""

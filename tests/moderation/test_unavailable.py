@@ -1,0 +1,87 @@
+"""Redis stops: the API answers 503 with the error shape, the form keeps the
+reader's text, nothing is half-written, and the service recovers."""
+
+import time
+
+import pytest
+import redis
+
+from moderation import create_app
+from moderation.redis_server import RedisServer
+from tests.conftest import THREAD
+from tests.moderation.reader import comment_payload, form_data, post
+
+PAGE = f"/articles/{THREAD}"
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A server of this test's own, so stopping it touches no other test."""
+    server = RedisServer(tmp_path / "redis", persistent=False).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def outage_app(own_redis, tmp_path, clock):
+    return create_app({
+        "TESTING": True, "REDIS_URL": own_redis.url, "SECRET_KEY": "s",
+        "INSTANCE_PATH": str(tmp_path / "instance"), "CLOCK": clock,
+        "REDIS_SOCKET_TIMEOUT": 0.5,
+    })  # fmt: skip
+
+
+def test_api_answers_503_while_redis_is_down_then_recovers(outage_app, own_redis):
+    client = outage_app.test_client()
+    payload = comment_payload(client)
+    port = own_redis.port
+    own_redis.stop()
+
+    started = time.monotonic()
+    response = post(client, payload)
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "store_unavailable"
+    assert client.get(f"/api/v1/challenge?thread={THREAD}").status_code == 503
+    assert client.get(f"/api/v1/threads/{THREAD}/comments").status_code == 503
+    assert client.get("/readyz").status_code == 503
+    assert client.get("/healthz").status_code == 200
+
+    own_redis.port = port
+    own_redis.start()  # same port, a fresh empty server
+    assert client.get("/readyz").status_code == 200
+    assert post(client, comment_payload(client)).status_code == 202
+
+
+def test_the_form_keeps_the_text_when_redis_is_down(outage_app, own_redis):
+    client = outage_app.test_client()
+    data = form_data(client.get(PAGE).get_data(as_text=True), body="Mon long texte précieux")
+    own_redis.stop()
+    response = client.post(PAGE, data=data)
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "momentanément indisponible" in html
+    assert "Mon long texte précieux</textarea>" in html
+    # The article itself is still readable.
+    page = client.get(PAGE)
+    assert page.status_code == 200 and "Choe Son-hui" in page.get_data(as_text=True)
+
+
+def test_redis_dying_between_check_and_save_writes_nothing(outage_app, own_redis):
+    """The CAPTCHA check succeeds, then the save cannot run: no comment, a 503."""
+    client = outage_app.test_client()
+    services = outage_app.extensions["moderation"]
+    payload = comment_payload(client)
+    check = services.challenges.check
+
+    def check_then_die(*args, **kwargs):
+        result = check(*args, **kwargs)
+        own_redis.stop()
+        return result
+
+    services.challenges.check = check_then_die
+    assert post(client, payload).status_code == 503
+    own_redis.start()
+    probe = redis.Redis.from_url(own_redis.url)
+    assert list(probe.scan_iter("comment:*")) == []
+    probe.close()
