@@ -15,7 +15,7 @@ class CaptchaField(StringField):
     The token travels in a sibling hidden field named ``token_field``.
     """
 
-    def __init__(self, *args: object, token_field: str = "captcha_token", **kwargs: object) -> None:  # noqa: S107
+    def __init__(self, *args: object, token_field: str = "captcha_token", **kwargs: object) -> None:
         render_kw = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         render_kw.update(kwargs.pop("render_kw", None) or {})  # type: ignore[arg-type]
         super().__init__(*args, render_kw=render_kw, **kwargs)  # type: ignore[arg-type]

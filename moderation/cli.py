@@ -61,8 +61,7 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo(f"Open http://{shown}:{port}/")
         _serve(app, host, port, workers)
     finally:
-        if embedded is not None:
-            embedded.stop()
+        if embedded is not None and embedded.stop():
             click.echo("Embedded Redis stopped.")
 
 

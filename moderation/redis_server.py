@@ -116,11 +116,14 @@ class RedisServer:
         finally:
             client.close()
 
-    def stop(self) -> None:
-        """Terminate and wait: Redis flushes its append-only file on SIGTERM."""
+    def stop(self) -> bool:
+        """Terminate and wait: Redis flushes its append-only file on SIGTERM.
+
+        Returns whether this call stopped a server.
+        """
         # A forked web worker inherits this object; only the parent owns Redis.
         if self.process is None or os.getpid() != self._owner:
-            return
+            return False
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -129,6 +132,7 @@ class RedisServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+        return True
 
     def __enter__(self) -> "RedisServer":
         return self.start()
