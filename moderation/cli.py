@@ -1,12 +1,20 @@
 """The ``moderation`` command."""
 
+import json
+import logging
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask
 
+from moderation import config
 from moderation.app import create_app
 from moderation.redis_server import RedisServer
 
@@ -14,6 +22,22 @@ from moderation.redis_server import RedisServer
 def _instance_path() -> Path:
     """Where the secret key and embedded Redis live: $INSTANCE_PATH, else ./instance."""
     return Path(os.environ.get("INSTANCE_PATH") or "instance").resolve()
+
+
+def _settings() -> dict[str, Any]:
+    try:
+        return config.from_environ()
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+
+
+def _redis() -> "Any":
+    from moderation.services import connect
+
+    settings = _settings()
+    if not settings["REDIS_URL"]:
+        raise click.UsageError("REDIS_URL is not set")
+    return connect(settings["REDIS_URL"], settings["REDIS_SOCKET_TIMEOUT"])
 
 
 def _serve(app: Flask, host: str, port: int, workers: int) -> None:
@@ -40,29 +64,281 @@ def _serve(app: Flask, host: str, port: int, workers: int) -> None:
 @click.group()
 def main() -> None:
     """Comment service: web site, review queue and tools."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--no-worker", is_flag=True, help="Do not start a classifier worker beside the site.")
+def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
     """Run the site. Without REDIS_URL, start an embedded, persistent Redis."""
     instance = _instance_path()
     embedded: RedisServer | None = None
-    config: dict[str, Any] = {"INSTANCE_PATH": str(instance)}
+    classifier: subprocess.Popen[bytes] | None = None
+    config_: dict[str, Any] = {"INSTANCE_PATH": str(instance)}
     if not os.environ.get("REDIS_URL"):
         embedded = RedisServer(instance / "redis", persistent=True).start()
-        config["REDIS_URL"] = embedded.url
+        config_["REDIS_URL"] = embedded.url
         click.echo(f"Embedded Redis {embedded.url} (data in {embedded.data_dir})")
+    owner = os.getpid()
     try:
-        app = create_app(config)
+        app = create_app(config_)
+        if not no_worker:
+            env = {**os.environ, "REDIS_URL": config_.get("REDIS_URL") or os.environ["REDIS_URL"]}
+            name = f"serve-{socket.gethostname()}-{owner}"
+            classifier = subprocess.Popen(  # noqa: S603 - our own command
+                [sys.executable, "-m", "moderation.cli", "worker", "--name", name], env=env
+            )
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - display only
         click.echo(f"Open http://{shown}:{port}/")
         _serve(app, host, port, workers)
     finally:
-        if embedded is not None and embedded.stop():
-            click.echo("Embedded Redis stopped.")
+        if os.getpid() == owner:  # not in a forked web worker
+            if classifier is not None:
+                classifier.terminate()  # finishes its batch, then exits
+                try:
+                    classifier.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    classifier.kill()
+            if embedded is not None and embedded.stop():
+                click.echo("Embedded Redis stopped.")
+
+
+@main.command()
+@click.option("--name", default=lambda: f"{socket.gethostname()}-{os.getpid()}",
+              help="Consumer name, unique per running worker.")  # fmt: skip
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@click.option(
+    "--reclaim-after",
+    type=float,
+    default=None,
+    help="Seconds after which a dead worker's entries are taken over [RECLAIM_AFTER].",
+)
+@click.option("--batch", type=int, default=None, help="Comments per batch [WORKER_BATCH].")
+def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | None) -> None:
+    """Classify queued comments (many workers may run)."""
+    from moderation.models import ModelCache, ModelRegistry
+    from moderation.policy import Policy, load_blocklist
+    from moderation.worker import Worker
+
+    settings = _settings()
+    client = _redis()
+    registry = ModelRegistry(client)
+    registry.ensure_default()
+    policy = Policy(
+        spam_threshold=settings["SPAM_THRESHOLD"],
+        approve_threshold=settings["APPROVE_THRESHOLD"],
+        auto_approve=settings["AUTO_APPROVE"],
+        max_links=settings["MAX_LINKS"],
+        blocklist=load_blocklist(settings["BLOCKLIST_FILE"]),
+    )
+    runner = Worker(
+        client, models=ModelCache(registry), policy=policy, name=name,
+        batch_size=batch or settings["WORKER_BATCH"],
+        reclaim_after=settings["RECLAIM_AFTER"] if reclaim_after is None else reclaim_after,
+        max_deliveries=settings["MAX_DELIVERIES"],
+    )  # fmt: skip
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+    signal.signal(signal.SIGINT, lambda *_: runner.stop())
+    started = time.monotonic()
+    stats = runner.run(burst=burst)
+    elapsed = time.monotonic() - started
+    click.echo(
+        f"worker {name}: {stats.classified} classified, {stats.skipped} skipped, "
+        f"{stats.failed} failed, {stats.dead_lettered} dead-lettered in {elapsed:.1f} s"
+    )
+
+
+def _read_all(paths: tuple[str, ...]) -> list:
+    from classifiers.readers import DatasetError, read_examples
+
+    examples = []
+    for path in paths:
+        try:
+            examples.extend(read_examples(path))
+        except (OSError, DatasetError) as error:
+            raise click.BadParameter(str(error), param_hint="--data") from error
+    return examples
+
+
+@main.command()
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Labelled examples (YouTube CSV, SMS TSV, or CSV with label,body).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the model file here instead of publishing it to Redis.",
+)
+@click.option(
+    "--from-decisions",
+    is_flag=True,
+    help="Refine the active model with moderators' decisions (partial_fit).",
+)
+@click.option("--no-dedup", is_flag=True, help="Keep repeated texts.")
+@click.option(
+    "--min-improvement",
+    type=float,
+    default=-0.01,
+    show_default=True,
+    help="With --from-decisions, activate only if held-back F1 changes by at least this.",
+)
+@click.argument("more", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def train(data: tuple[str, ...], out: str | None, from_decisions: bool, no_dedup: bool,
+          min_improvement: float, more: tuple[str, ...]) -> None:  # fmt: skip
+    """Train a model, or refine the active one with moderators' decisions.
+
+    `--data a.csv b.csv` and `--data a.csv --data b.csv` both read two files.
+    """
+    data = data + more
+    from classifiers import persistence
+    from classifiers.readers import deduplicate
+    from classifiers.training import refine
+    from classifiers.training import train as fit
+
+    if from_decisions:
+        _refine_from_decisions(out, min_improvement, refine, persistence)
+        return
+    if not data:
+        raise click.UsageError("give --data FILE (one or more) or --from-decisions")
+    examples = _read_all(data)
+    if not no_dedup:
+        examples = deduplicate(examples)
+    click.echo(f"training on {len(examples)} examples…", err=True)
+    with click.progressbar(length=2, label="fitting", file=sys.stderr) as bar:
+        model, metadata = fit(examples, progress=bar.update)
+    figures = metadata["evaluation"].get("holdout", {})
+    click.echo(json.dumps({"training": metadata["training"], "holdout": figures}), err=True)
+    if out:
+        persistence.save(model, out, metadata)
+        click.echo(f"model written to {out}")
+        return
+    from moderation.models import ModelRegistry
+
+    version = ModelRegistry(_redis()).publish(persistence.to_bytes(model, metadata), metadata)
+    click.echo(f"model {version} published and active")
+
+
+def _refine_from_decisions(out: str | None, min_improvement: float, refine: Any,
+                           persistence: Any) -> None:  # fmt: skip
+    from moderation import feedback
+    from moderation.models import ModelRegistry
+
+    client = _redis()
+    registry = ModelRegistry(client)
+    version = registry.ensure_default()
+    model, metadata = registry.load(version)
+    after = metadata.get("decisions_until", "0-0")
+    entries = feedback.read(client, after=after)
+    if not entries:
+        click.echo("no new decisions to learn from")
+        return
+    model, figures = refine(model, feedback.as_examples(entries))
+    click.echo(json.dumps(figures), err=True)
+    before_f1 = (figures["before"] or {}).get("f1")
+    after_f1 = (figures["after"] or {}).get("f1")
+    good = before_f1 is None or after_f1 is None or after_f1 - before_f1 >= min_improvement
+    metadata = {**metadata, "parent": version, "refined": figures,
+                "decisions_until": entries[-1].entry_id}  # fmt: skip
+    data = persistence.to_bytes(model, metadata)
+    if out:
+        Path(out).write_bytes(data)
+        click.echo(f"model written to {out}")
+        return
+    new = registry.publish(data, metadata, activate=good)
+    if good:
+        click.echo(f"model {new} (from {len(entries)} decisions) published and active")
+    else:
+        click.echo(
+            f"model {new} published but NOT activated: held-back F1 fell "
+            f"from {before_f1} to {after_f1}"
+        )
+
+
+@main.command()
+@click.option(
+    "--data", "data", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False)
+)
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Model file (default: the packaged model).",
+)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.argument("more", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def evaluate(data: tuple[str, ...], model_path: str | None, threshold: float, as_json: bool,
+             more: tuple[str, ...]) -> None:  # fmt: skip
+    """Score labelled examples with a model and print the figures."""
+    data = data + more
+    from classifiers import persistence
+    from classifiers.training import evaluate as measure
+    from moderation.models import packaged_model_bytes
+
+    source = model_path or packaged_model_bytes()
+    try:
+        model, _metadata = persistence.load(source)
+    except persistence.ModelFileError as error:
+        raise click.BadParameter(str(error), param_hint="--model") from error
+    figures = measure(model, _read_all(data), threshold)
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    for key, value in figures.items():
+        click.echo(f"{key:>12}  {value}")
+
+
+@main.group()
+def model() -> None:
+    """Model versions kept in Redis."""
+
+
+@model.command("list")
+def model_list() -> None:
+    from moderation.models import ModelRegistry
+
+    for entry in ModelRegistry(_redis()).versions():
+        holdout = entry.metadata.get("evaluation", {}).get("holdout", {})
+        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(entry.created_at))
+        mark = "*" if entry.active else " "
+        click.echo(
+            f"{mark} {entry.version:>5}  {when}  n={entry.metadata.get('training', {}).get('n')}"
+            f"  f1={holdout.get('f1')}  {entry.metadata.get('source', '')}"
+        )
+
+
+@model.command("rollback")
+def model_rollback() -> None:
+    from moderation.models import ModelRegistry, NoModel
+
+    try:
+        version = ModelRegistry(_redis()).rollback()
+    except NoModel as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"model {version} is active again")
+
+
+@model.command("activate")
+@click.argument("version")
+def model_activate(version: str) -> None:
+    from moderation.models import ModelRegistry, NoModel
+
+    try:
+        ModelRegistry(_redis()).activate(version)
+    except NoModel as error:
+        raise click.ClickException(f"no model {error}") from error
+    click.echo(f"model {version} is active")
 
 
 if __name__ == "__main__":

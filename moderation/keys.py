@@ -22,6 +22,14 @@ class SiteKeys:
     def approved(self, thread: str) -> str:
         return f"thread:{self.tag}:{thread}:approved"
 
+    def status(self, status: str) -> str:
+        """Ids of the site's comments in one status, scored by creation time."""
+        return f"status:{self.tag}:{status}"
+
     @property
     def queue(self) -> str:
         return f"queue:{self.tag}"
+
+    @property
+    def dead_letters(self) -> str:
+        return f"dead:{self.tag}"

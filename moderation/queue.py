@@ -34,6 +34,11 @@ def _entries(raw: list) -> list[QueueEntry]:
     return entries
 
 
+def _next_id(entry_id: str) -> str:
+    millis, sequence = entry_id.split("-")
+    return f"{millis}-{int(sequence) + 1}"
+
+
 class ReviewQueue:
     def __init__(self, client: redis.Redis, site: str = "default", group: str = GROUP) -> None:
         self.client = client
@@ -70,6 +75,30 @@ class ReviewQueue:
             self.keys.queue, self.group, consumer, min_idle_ms, start_id="0-0", count=count
         )
         return _entries(reply[1])
+
+    def deliveries(self, entry_ids: list[str]) -> dict[str, int]:
+        """How many times each pending entry has been delivered."""
+        if not entry_ids:
+            return {}
+        ordered = sorted(entry_ids, key=lambda value: tuple(int(part) for part in value.split("-")))
+        rows = self.client.xpending_range(
+            self.keys.queue, self.group, min=ordered[0], max=ordered[-1], count=10_000
+        )
+        wanted = set(entry_ids)
+        return {
+            row["message_id"]: row["times_delivered"] for row in rows if row["message_id"] in wanted
+        }
+
+    def trim(self) -> int:
+        """Drop entries every consumer is done with: older than the oldest
+        pending entry and already delivered. Never an unacknowledged one."""
+        summary = self.client.xpending(self.keys.queue, self.group)
+        groups = {group["name"]: group for group in self.client.xinfo_groups(self.keys.queue)}
+        last = groups.get(self.group, {}).get("last-delivered-id")
+        if not last or last == "0-0":
+            return 0
+        floor = summary["min"] if summary["pending"] else _next_id(last)
+        return self.client.xtrim(self.keys.queue, minid=floor, approximate=False)
 
     def pending(self) -> int:
         return self.client.xpending(self.keys.queue, self.group)["pending"]

@@ -5,6 +5,7 @@ creation order; saving and queueing for review is one Lua script, so one
 atomic step and one round trip.
 """
 
+import json
 import secrets
 import time
 from collections.abc import Callable
@@ -18,33 +19,99 @@ from moderation.keys import SiteKeys
 from moderation.validation import CommentInput
 
 STATUSES = ("pending", "review", "approved", "rejected", "spam")
+# Empty optional fields are left out of the hash to save memory, except these.
+_ALWAYS_STORED = {"url", "email", "author", "body"}
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+# Shared by the scripts below. KEYS[2] is the thread's approved index and
+# KEYS[3..7] the status indexes, in STATUSES order.
+_MOVE = """
+local STATUSES = {'pending', 'review', 'approved', 'rejected', 'spam'}
+local function status_key(name)
+  for i, known in ipairs(STATUSES) do
+    if known == name then return KEYS[2 + i] end
+  end
+end
+local function move(id, from, to, created)
+  if from then
+    local old = status_key(from)
+    if old then redis.call('ZREM', old, id) end
+  end
+  redis.call('ZADD', status_key(to), created or 0, id)
+  if to == 'approved' then
+    redis.call('ZADD', KEYS[2], 0, id)
+  else
+    redis.call('ZREM', KEYS[2], id)
+  end
+end
+"""
 
 # Save and enqueue in one step. Types are checked before the first write, so
 # a failure leaves nothing behind (Redis does not roll back a MULTI).
-_SAVE = """
+# KEYS[8] is the review stream. ARGV: id, created, entry field, hash fields...
+_SAVE = (
+    _MOVE
+    + """
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('comment id already used') end
-local kind = redis.call('TYPE', KEYS[2])['ok']
+local kind = redis.call('TYPE', KEYS[8])['ok']
 if kind ~= 'none' and kind ~= 'stream' then
   return redis.error_reply('the review queue key holds a ' .. kind)
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-return redis.call('XADD', KEYS[2], '*', ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+move(ARGV[1], nil, 'pending', ARGV[2])
+return redis.call('XADD', KEYS[8], '*', ARGV[3], ARGV[1])
 """
+)
 
-# Compare-and-set on the status, and keep the approved index in step.
-_SET_STATUS = """
+# Compare-and-set on the status. ARGV: id, new status, expected or '', now.
+_SET_STATUS = (
+    _MOVE
+    + """
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return {0, ''} end
-if ARGV[2] ~= '' and current ~= ARGV[2] then return {2, current} end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updated_at', ARGV[3])
-if ARGV[1] == 'approved' then
-  redis.call('ZADD', KEYS[2], 0, ARGV[4])
-else
-  redis.call('ZREM', KEYS[2], ARGV[4])
-end
+if ARGV[3] ~= '' and current ~= ARGV[3] then return {2, current} end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updated_at', ARGV[4])
+move(ARGV[1], current, ARGV[2], redis.call('HGET', KEYS[1], 'created_at'))
 return {1, current}
 """
+)
+
+# The classifier's verdict and the acknowledgement of its queue entry, in one
+# step, applied only while the comment is still pending: an entry delivered
+# twice is never classified twice. KEYS[8] review stream.
+# ARGV: id, group, entry id, status, now, then verdict field/value pairs.
+_VERDICT = (
+    _MOVE
+    + """
+local current = redis.call('HGET', KEYS[1], 'status')
+if current == 'pending' then
+  redis.call('HSET', KEYS[1], 'status', ARGV[4], 'updated_at', ARGV[5], unpack(ARGV, 6))
+  redis.call('HINCRBY', KEYS[1], 'classifications', 1)
+  move(ARGV[1], current, ARGV[4], redis.call('HGET', KEYS[1], 'created_at'))
+end
+redis.call('XACK', KEYS[8], ARGV[2], ARGV[3])
+return current or false
+"""
+)
+
+# An entry that failed too often: copy it to the dead-letter stream (KEYS[9]),
+# send its comment to human review (never to publication) and acknowledge.
+# ARGV: id, group, entry id, now, reason, deliveries.
+_DEAD_LETTER = (
+    _MOVE
+    + """
+redis.call('XADD', KEYS[9], '*', 'comment', ARGV[1], 'entry', ARGV[3], 'reason', ARGV[5],
+           'deliveries', ARGV[6], 'at', ARGV[4])
+local current = redis.call('HGET', KEYS[1], 'status')
+if current == 'pending' then
+  redis.call('HSET', KEYS[1], 'status', 'review', 'updated_at', ARGV[4],
+             'rules', '["dead_letter"]')
+  move(ARGV[1], current, 'review', redis.call('HGET', KEYS[1], 'created_at'))
+end
+redis.call('XACK', KEYS[8], ARGV[2], ARGV[3])
+return current or false
+"""
+)
 
 
 class CommentNotFound(LookupError):
@@ -88,6 +155,10 @@ class Comment:
     created_at: float
     ip_hash: str = ""
     user_agent: str = ""
+    score: str = ""
+    model_version: str = ""
+    features: str = ""  # JSON: [[feature, kind, weight], ...]
+    rules: str = ""  # JSON: ["links", ...]
 
     def public(self) -> dict[str, str]:
         """What anyone may see of an approved comment: never the e-mail or IP."""
@@ -103,6 +174,27 @@ class Comment:
     @property
     def created(self) -> datetime:
         return datetime.fromtimestamp(self.created_at, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the classifier worker decided for one comment."""
+
+    status: str
+    score: float | None
+    model_version: str
+    features: list[tuple[str, str, float]]
+    rules: list[str]
+
+    def fields(self, now: float) -> list[str]:
+        pairs = {
+            "score": "" if self.score is None else f"{self.score:.6f}",
+            "model_version": self.model_version,
+            "features": json.dumps(self.features, ensure_ascii=False),
+            "rules": json.dumps(self.rules),
+            "classified_at": repr(now),
+        }
+        return [item for pair in pairs.items() for item in pair]
 
 
 def _comment(fields: dict[str, str]) -> Comment:
@@ -125,6 +217,17 @@ class CommentStore:
         self.clock = clock
         self._save = client.register_script(_SAVE)
         self._set_status = client.register_script(_SET_STATUS)
+        self._verdict = client.register_script(_VERDICT)
+        self._dead_letter = client.register_script(_DEAD_LETTER)
+
+    def _script_keys(self, comment_id: str, thread: str) -> list[str]:
+        return [
+            self.keys.comment(comment_id),
+            self.keys.approved(thread),
+            *(self.keys.status(status) for status in STATUSES),
+            self.keys.queue,
+            self.keys.dead_letters,
+        ]
 
     def save(
         self, thread: str, data: CommentInput, *, ip_hash: str = "", user_agent: str = ""
@@ -144,26 +247,36 @@ class CommentStore:
             ip_hash=ip_hash,
             user_agent=user_agent[:256],
         )
-        fields = asdict(comment)
+        fields = {
+            name: value
+            for name, value in asdict(comment).items()
+            if value != "" or name in _ALWAYS_STORED
+        }
         fields["created_at"] = repr(now)
         flat = [item for pair in fields.items() for item in pair]
         self._save(
-            keys=[self.keys.comment(comment.id), self.keys.queue],
-            args=[queue.FIELD, comment.id, *flat],
+            keys=self._script_keys(comment.id, thread)[:8],
+            args=[comment.id, repr(now), queue.FIELD, *flat],
         )
         return comment
 
     def get(self, comment_id: str) -> Comment | None:
         if not is_comment_id(comment_id):
             return None
-        fields = self._decode(self.client.hgetall(self.keys.comment(comment_id)))
+        fields = self.client.hgetall(self.keys.comment(comment_id))
         return _comment(fields) if fields else None
+
+    def get_many(self, comment_ids: list[str]) -> list[dict[str, str]]:
+        """Raw fields of each comment, ``{}`` for a missing one; one round trip."""
+        with self.client.pipeline(transaction=False) as pipe:
+            for comment_id in comment_ids:
+                pipe.hgetall(self.keys.comment(comment_id))
+            return pipe.execute()
 
     def status(self, comment_id: str) -> str | None:
         if not is_comment_id(comment_id):
             return None
-        value = self.client.hget(self.keys.comment(comment_id), "status")
-        return value.decode() if isinstance(value, bytes) else value
+        return self.client.hget(self.keys.comment(comment_id), "status")
 
     def set_status(self, comment_id: str, status: str, expected: str | None = None) -> str:
         """Move a comment to ``status``; return the status it had.
@@ -179,17 +292,48 @@ class CommentStore:
         thread = self.client.hget(self.keys.comment(comment_id), "thread")
         if thread is None:
             raise CommentNotFound(comment_id)
-        thread = thread.decode() if isinstance(thread, bytes) else thread
         outcome, previous = self._set_status(
-            keys=[self.keys.comment(comment_id), self.keys.approved(thread)],
-            args=[status, expected or "", repr(self.clock()), comment_id],
+            keys=self._script_keys(comment_id, thread)[:7],
+            args=[comment_id, status, expected or "", repr(self.clock())],
         )
-        previous = previous.decode() if isinstance(previous, bytes) else previous
         if outcome == 0:
             raise CommentNotFound(comment_id)
         if outcome == 2:
             raise StatusConflict(previous)
         return previous
+
+    def apply_verdicts(
+        self, group: str, items: list[tuple[str, str, str, Verdict]]
+    ) -> list[str | None]:
+        """For each (entry id, comment id, thread, verdict): write the verdict if
+        the comment is still pending, and acknowledge the entry; one round trip.
+
+        Returns each comment's status before, ``None`` if it no longer exists.
+        """
+        now = self.clock()
+        with self.client.pipeline(transaction=False) as pipe:
+            for entry_id, comment_id, thread, verdict in items:
+                self._verdict(
+                    keys=self._script_keys(comment_id, thread)[:8],
+                    args=[comment_id, group, entry_id, verdict.status, repr(now),
+                          *verdict.fields(now)],
+                    client=pipe,
+                )  # fmt: skip
+            return [value or None for value in pipe.execute()]
+
+    def dead_letter(
+        self, group: str, entry_id: str, comment_id: str, thread: str, reason: str,
+        deliveries: int,
+    ) -> str | None:  # fmt: skip
+        """Give up on an entry: record it, send its comment to review, acknowledge."""
+        previous = self._dead_letter(
+            keys=self._script_keys(comment_id, thread),
+            args=[comment_id, group, entry_id, repr(self.clock()), reason[:500], deliveries],
+        )
+        return previous or None
+
+    def count(self, status: str) -> int:
+        return self.client.zcard(self.keys.status(status))
 
     def approved(
         self, thread: str, after: str | None = None, limit: int = 200
@@ -199,25 +343,10 @@ class CommentStore:
         Ids sort by creation time, so the index is ordered by member name and
         the cursor is simply the last id seen.
         """
-        start = f"({after}" if after else "-"
-        ids = self.client.zrangebylex(
-            self.keys.approved(thread), start, "+", start=0, num=limit + 1
-        )
-        ids = [value.decode() if isinstance(value, bytes) else value for value in ids]
+        low = f"({after}" if after else "-"
+        ids = self.client.zrangebylex(self.keys.approved(thread), low, "+", start=0, num=limit + 1)
         more = len(ids) > limit
         ids = ids[:limit]
-        with self.client.pipeline(transaction=False) as pipe:
-            for comment_id in ids:
-                pipe.hgetall(self.keys.comment(comment_id))
-            rows = pipe.execute()
-        comments = [_comment(self._decode(row)) for row in rows if row]
+        rows = self.get_many(ids)
+        comments = [_comment(row) for row in rows if row]
         return comments, (ids[-1] if more and ids else None)
-
-    @staticmethod
-    def _decode(fields: dict) -> dict[str, str]:
-        return {
-            (key.decode() if isinstance(key, bytes) else key): (
-                value.decode() if isinstance(value, bytes) else value
-            )
-            for key, value in fields.items()
-        }

@@ -1,0 +1,1 @@
+"""Benchmarks of the comment service (run from the repository root)."""

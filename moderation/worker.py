@@ -1,0 +1,194 @@
+"""The classifier worker: read the review stream in batches, score, route,
+write each verdict and acknowledge its entry in one atomic step.
+
+Many workers share one consumer group. An entry a dead worker held is
+reclaimed after ``reclaim_after`` seconds; an entry that failed
+``max_deliveries`` times goes to the dead-letter stream and its comment to
+human review, never to publication.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import redis
+
+from classifiers.sample import Sample
+from moderation.models import ModelCache
+from moderation.policy import Policy
+from moderation.queue import QueueEntry, ReviewQueue
+from moderation.store import CommentStore, Verdict
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class WorkerStats:
+    classified: int = 0
+    skipped: int = 0  # delivered again after a verdict: acknowledged, not re-scored
+    failed: int = 0
+    dead_lettered: int = 0
+    batches: int = 0
+
+
+class Worker:
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        models: ModelCache,
+        policy: Policy,
+        name: str,
+        site: str = "default",
+        batch_size: int = 100,
+        block_ms: int = 1000,
+        reclaim_after: float = 60.0,
+        max_deliveries: int = 5,
+        explain_top: int = 8,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.queue = ReviewQueue(client, site)
+        self.store = CommentStore(client, site, clock=clock)
+        self.models = models
+        self.policy = policy
+        self.name = name
+        self.batch_size = batch_size
+        self.block_ms = block_ms
+        self.reclaim_after = reclaim_after
+        self.max_deliveries = max_deliveries
+        self.explain_top = explain_top
+        self.stop_event = threading.Event()
+        self.stats = WorkerStats()
+
+    def stop(self) -> None:
+        """Finish the batch in hand, then return from :meth:`run`."""
+        self.stop_event.set()
+
+    def run(self, burst: bool = False, max_batches: int | None = None) -> WorkerStats:
+        """Work until stopped; with ``burst``, until nothing is left to do."""
+        self.queue.ensure_group()
+        while not self.stop_event.is_set():
+            if max_batches is not None and self.stats.batches >= max_batches:
+                break
+            entries = self._reclaim()
+            if not entries:
+                entries = self.queue.read(
+                    self.name, count=self.batch_size, block_ms=None if burst else self.block_ms
+                )
+            if not entries:
+                if burst:
+                    break
+                continue
+            self.process(entries)
+            self.stats.batches += 1
+            if self.stats.batches % 100 == 0:
+                self.queue.trim()
+        self.queue.trim()
+        return self.stats
+
+    def _reclaim(self) -> list[QueueEntry]:
+        """Entries idle too long in any consumer, minus those past their last try."""
+        entries = self.queue.reclaim(
+            self.name, min_idle_ms=int(self.reclaim_after * 1000), count=self.batch_size
+        )
+        if not entries:
+            return []
+        deliveries = self.queue.deliveries([entry.entry_id for entry in entries])
+        keep = []
+        for entry in entries:
+            count = deliveries.get(entry.entry_id, 1)
+            if count > self.max_deliveries:
+                self._give_up(entry, f"failed {count - 1} deliveries", count)
+            else:
+                keep.append(entry)
+        return keep
+
+    def _give_up(self, entry: QueueEntry, reason: str, deliveries: int) -> None:
+        fields = self.store.get_many([entry.comment_id])[0] if entry.comment_id else {}
+        thread = fields.get("thread", "")
+        self.store.dead_letter(
+            self.queue.group, entry.entry_id, entry.comment_id or "", thread, reason, deliveries
+        )
+        self.stats.dead_lettered += 1
+        log.error("entry %s (comment %s) dead-lettered: %s",
+                  entry.entry_id, entry.comment_id, reason)  # fmt: skip
+
+    def process(self, entries: list[QueueEntry]) -> None:
+        """Score and route one batch. An entry that fails stays pending, to be
+        retried after ``reclaim_after`` and dead-lettered after too many tries."""
+        rows = self.store.get_many([entry.comment_id or "" for entry in entries])
+        ready: list[tuple[QueueEntry, dict[str, str]]] = []
+        done_already: list[str] = []
+        for entry, fields in zip(entries, rows, strict=True):
+            if not fields:
+                self._give_up(entry, "comment not found", 1)
+            elif fields.get("status") != "pending":
+                done_already.append(entry.entry_id)  # a verdict exists: never classify twice
+            elif not fields.get("thread") or "body" not in fields:
+                self.stats.failed += 1
+                log.error("comment %s is malformed; left pending for retry", entry.comment_id)
+            else:
+                ready.append((entry, fields))
+        if done_already:
+            self.queue.ack(done_already)
+            self.stats.skipped += len(done_already)
+        if not ready:
+            return
+        verdicts = self._verdicts([fields for _entry, fields in ready])
+        items = []
+        for (entry, fields), verdict in zip(ready, verdicts, strict=True):
+            if verdict is None:
+                self.stats.failed += 1
+                continue
+            items.append((entry.entry_id, entry.comment_id, fields["thread"], verdict))
+        before = self.store.apply_verdicts(self.queue.group, items)
+        self.stats.classified += sum(1 for status in before if status == "pending")
+        self.stats.skipped += sum(1 for status in before if status != "pending")
+
+    def _verdicts(self, rows: list[dict[str, str]]) -> list[Verdict | None]:
+        samples = [
+            Sample(body=row.get("body", ""), author=row.get("author", ""),
+                   email=row.get("email", ""), url=row.get("url", ""))
+            for row in rows
+        ]  # fmt: skip
+        try:
+            version, model = self.models.current()
+        except Exception:  # a broken model must not stop the queue: people review
+            log.exception("cannot load the active model; routing to review")
+            version, model = None, None
+        if model is None:
+            return [self._route(None, "", sample, []) for sample in samples]
+        try:
+            scores = model.predict_proba(samples)[:, 1].tolist()
+        except Exception:
+            log.exception("batch scoring failed; scoring one by one")
+            return [self._one(model, version or "", sample) for sample in samples]
+        return [
+            self._route(score, version or "", sample, self._explain(model, sample))
+            for score, sample in zip(scores, samples, strict=True)
+        ]
+
+    def _one(self, model: object, version: str, sample: Sample) -> Verdict | None:
+        try:
+            score = float(model.predict_proba([sample])[0, 1])  # type: ignore[attr-defined]
+        except Exception:
+            log.exception("cannot score a comment; it stays pending for retry")
+            return None
+        return self._route(score, version, sample, self._explain(model, sample))
+
+    def _explain(self, model: object, sample: Sample) -> list[tuple[str, str, float]]:
+        try:
+            contributions = model.explain(sample, top=self.explain_top)  # type: ignore[attr-defined]
+        except Exception:
+            log.exception("cannot explain a score")
+            return []
+        return [(item.feature, item.kind, item.weight) for item in contributions]
+
+    def _route(
+        self, score: float | None, version: str, sample: Sample,
+        features: list[tuple[str, str, float]],
+    ) -> Verdict:  # fmt: skip
+        decision = self.policy.decide(score, sample.body)
+        return Verdict(decision.status, score, version, features, decision.rules)
