@@ -11,6 +11,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
+from classifiers.ngrams import char_ngram_matrix
+from classifiers.ngrams import column as char_column
 from classifiers.normalise import domain_of, find_urls, normalise
 from classifiers.sample import Sample
 
@@ -71,8 +73,10 @@ def _word_text(sample: Sample, text: str) -> str:
 
 def meta_values(sample: Sample) -> np.ndarray:
     body = sample.body
-    urls = find_urls(body)
-    letters = [char for char in body if char.isalpha()]
+    urls = find_urls(body) if "." in body or "://" in body else []  # cheap pre-check
+    letters = sum(map(str.isalpha, body))
+    upper = sum(map(str.isupper, body))
+    digits = sum(map(str.isdigit, body))
     longest_run = max((len(match.group(0)) for match in _RUN.finditer(body)), default=0)
     return np.array(
         [
@@ -80,13 +84,13 @@ def meta_values(sample: Sample) -> np.ndarray:
             1.0 if urls else 0.0,
             min(len({domain_of(url) for url in urls}), 3) / 3,
             1.0 if find_urls(sample.author) else 0.0,
-            1.0 if len(_DIGIT.findall(sample.author)) >= 5 else 0.0,  # "jean1975" is fine
+            1.0 if sum(map(str.isdigit, sample.author)) >= 5 else 0.0,  # "jean1975" is fine
             1.0 if sample.url.strip() else 0.0,
             math.log1p(len(body)) / math.log1p(5000),
-            sum(char.isupper() for char in letters) / len(letters) if letters else 0.0,
-            len(_DIGIT.findall(body)) / len(body) if body else 0.0,
+            upper / letters if letters else 0.0,
+            digits / len(body) if body else 0.0,
             min(longest_run, 10) / 10,
-            1.0 if _PHONE.search(body) else 0.0,
+            1.0 if digits >= 8 and _PHONE.search(body) else 0.0,
         ]
     )
 
@@ -97,15 +101,7 @@ class Featuriser:
     def __init__(self, settings: FeatureSettings) -> None:
         self.settings = settings
         # alternate_sign off: each hashed column then means "this n-gram", which
-        # keeps explanations honest.
-        self.chars = HashingVectorizer(
-            analyzer="char",
-            ngram_range=settings.char_ngram_range,
-            n_features=settings.n_char_features,
-            alternate_sign=False,
-            lowercase=False,
-            dtype=np.float64,
-        )
+        # keeps explanations honest. Character n-grams: see ngrams.py.
         self.words = HashingVectorizer(
             analyzer="word",
             ngram_range=settings.word_ngram_range,
@@ -124,7 +120,9 @@ class Featuriser:
 
     def transform(self, samples: Sequence[Sample]) -> sp.csr_matrix:
         texts = [self.text(sample) for sample in samples]
-        chars = self.chars.transform(texts)
+        chars = char_ngram_matrix(
+            texts, self.settings.char_ngram_range, self.settings.n_char_features
+        )
         words = self.words.transform(
             [_word_text(sample, text) for sample, text in zip(samples, texts, strict=True)]
         )
@@ -146,7 +144,7 @@ class Featuriser:
         for size in range(low, min(high, len(text)) + 1):
             for start in range(len(text) - size + 1):
                 words = dict.fromkeys(w for w in owner[start : start + size] if w is not None)
-                column = self._column(text[start : start + size], 0, self.settings.n_char_features)
+                column = char_column(text[start : start + size], self.settings.n_char_features)
                 occurrences = columns.setdefault(column, [])
                 # One occurrence, shared by the words it touches.
                 occurrences.extend((word, "char") for word in words or [" "])

@@ -60,11 +60,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     _register_filters(app)
 
-    from moderation.web import api, errors, health, pages
+    from moderation.web import api, errors, health, moderation_api, pages
 
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
+    csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(moderation_api.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     return app

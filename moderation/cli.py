@@ -247,8 +247,8 @@ def _refine_from_decisions(out: str | None, min_improvement: float, refine: Any,
     before_f1 = (figures["before"] or {}).get("f1")
     after_f1 = (figures["after"] or {}).get("f1")
     good = before_f1 is None or after_f1 is None or after_f1 - before_f1 >= min_improvement
-    metadata = {**metadata, "parent": version, "refined": figures,
-                "decisions_until": entries[-1].entry_id}  # fmt: skip
+    until = feedback.last_entry_id(client) or entries[-1].entry_id
+    metadata = {**metadata, "parent": version, "refined": figures, "decisions_until": until}
     data = persistence.to_bytes(model, metadata)
     if out:
         Path(out).write_bytes(data)
@@ -297,6 +297,84 @@ def evaluate(data: tuple[str, ...], model_path: str | None, threshold: float, as
         return
     for key, value in figures.items():
         click.echo(f"{key:>12}  {value}")
+
+
+@main.group()
+def moderator() -> None:
+    """Moderator accounts and their API tokens."""
+
+
+def _accounts() -> "Any":
+    from moderation.accounts import Accounts
+
+    return Accounts(_redis())
+
+
+def _account_call(call: "Any", *args: "Any") -> "Any":
+    from moderation.accounts import AccountError
+
+    try:
+        return call(*args)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@moderator.command("add")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def moderator_add(email: str, password_stdin: bool) -> None:
+    """Create a moderator account (prompts for the password)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    added = _account_call(_accounts().add, email, password)
+    click.echo(f"moderator {added} added")
+
+
+@moderator.command("list")
+def moderator_list() -> None:
+    accounts = _accounts()
+    for email in accounts.emails():
+        tokens = accounts.tokens(email)
+        click.echo(f"{email}  ({len(tokens)} API token{'s' if len(tokens) != 1 else ''})")
+
+
+@moderator.command("remove")
+@click.argument("email")
+def moderator_remove(email: str) -> None:
+    """Delete an account and revoke its tokens."""
+    _account_call(_accounts().remove, email)
+    click.echo(f"moderator {email} removed")
+
+
+@moderator.command("token")
+@click.argument("email")
+def moderator_token(email: str) -> None:
+    """Print a new API token for EMAIL (shown once, stored hashed)."""
+    click.echo(_account_call(_accounts().create_token, email))
+
+
+@moderator.command("tokens")
+@click.argument("email")
+def moderator_tokens(email: str) -> None:
+    """List EMAIL's tokens: id, created, last used."""
+    for token in _accounts().tokens(email):
+        created = time.strftime("%Y-%m-%d %H:%M", time.gmtime(token.created_at))
+        used = (
+            time.strftime("%Y-%m-%d %H:%M", time.gmtime(token.last_used))
+            if token.last_used
+            else "never"
+        )
+        click.echo(f"{token.token_id}  created {created}  last used {used}")
+
+
+@moderator.command("revoke")
+@click.argument("token_id")
+def moderator_revoke(token_id: str) -> None:
+    """Revoke a token by its id (from `moderator tokens`)."""
+    email = _account_call(_accounts().revoke, token_id)
+    click.echo(f"token {token_id} of {email} revoked")
 
 
 @main.group()

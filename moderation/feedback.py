@@ -1,8 +1,10 @@
 """Moderators' decisions as labelled examples for the classifier.
 
-Approve → ham, spam → spam; a rejection is not spam (off-topic, rude) and is
-kept apart. Each example is a stream entry holding the comment's fields at
-decision time, so it survives a later purge of the comment.
+``CommentStore.decide`` appends one entry per decision to ``feedback:{site}``
+holding the comment's fields at that moment (so the example survives a later
+purge) and a label: ``0`` approved (ham), ``1`` spam, ``rejected`` (off-topic
+or rude is not spam: kept apart, never learnt as either class) or empty (sent
+back to review: the earlier label is withdrawn).
 """
 
 from dataclasses import dataclass
@@ -13,8 +15,6 @@ from classifiers.readers import Example
 from classifiers.sample import Sample
 from moderation.keys import SiteKeys
 
-LABELS = {"approved": 0, "spam": 1}
-
 
 @dataclass(frozen=True)
 class FeedbackEntry:
@@ -24,35 +24,24 @@ class FeedbackEntry:
     sample: Sample
 
 
-def feedback_key(site: str = "default") -> str:
-    return f"feedback:{SiteKeys(site).tag}"
-
-
-def record(
-    client: redis.Redis | redis.client.Pipeline, site: str, comment_id: str, status: str,
-    fields: dict[str, str],
-) -> bool:  # fmt: skip
-    """Add a labelled example if ``status`` teaches something; returns whether it did."""
-    if status not in LABELS:
-        return False
-    client.xadd(feedback_key(site), {
-        "comment": comment_id, "label": LABELS[status], "body": fields.get("body", ""),
-        "author": fields.get("author", ""), "email": fields.get("email", ""),
-        "url": fields.get("url", ""),
-    })  # fmt: skip
-    return True
-
-
 def read(client: redis.Redis, site: str = "default", after: str = "0-0") -> list[FeedbackEntry]:
-    """Examples recorded after entry id ``after``; the last decision on a comment wins."""
-    latest: dict[str, FeedbackEntry] = {}
-    for entry_id, fields in client.xrange(feedback_key(site), min=f"({after}", max="+"):
+    """Labelled examples decided after entry ``after``; a comment's last decision wins."""
+    latest: dict[str, FeedbackEntry | None] = {}
+    for entry_id, fields in client.xrange(SiteKeys(site).feedback, min=f"({after}", max="+"):
+        label = fields.get("label", "")
+        if label not in {"0", "1"}:
+            latest[fields["comment"]] = None  # rejected, or withdrawn by an undo
+            continue
         sample = Sample(fields.get("body", ""), fields.get("author", ""),
                         fields.get("email", ""), fields.get("url", ""))  # fmt: skip
-        latest[fields["comment"]] = FeedbackEntry(
-            entry_id, fields["comment"], int(fields["label"]), sample
-        )
-    return sorted(latest.values(), key=lambda entry: entry.entry_id)
+        latest[fields["comment"]] = FeedbackEntry(entry_id, fields["comment"], int(label), sample)
+    kept = [entry for entry in latest.values() if entry is not None]
+    return sorted(kept, key=lambda entry: entry.entry_id)
+
+
+def last_entry_id(client: redis.Redis, site: str = "default") -> str | None:
+    entries = client.xrevrange(SiteKeys(site).feedback, count=1)
+    return entries[0][0] if entries else None
 
 
 def as_examples(entries: list[FeedbackEntry]) -> list[Example]:

@@ -33,3 +33,13 @@ class SiteKeys:
     @property
     def dead_letters(self) -> str:
         return f"dead:{self.tag}"
+
+    @property
+    def audit(self) -> str:
+        """Every moderator decision, append-only."""
+        return f"audit:{self.tag}"
+
+    @property
+    def feedback(self) -> str:
+        """Decisions as labelled examples for the classifier."""
+        return f"feedback:{self.tag}"

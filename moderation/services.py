@@ -13,7 +13,9 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from captcha import ChallengeStore
+from moderation.accounts import Accounts
 from moderation.articles import ArticleLibrary
+from moderation.audit import AuditLog
 from moderation.queue import ReviewQueue
 from moderation.store import CommentStore
 
@@ -28,6 +30,8 @@ class Services:
     queue: ReviewQueue
     articles: ArticleLibrary
     ip_secret: bytes
+    accounts: Accounts
+    audit: AuditLog
 
 
 def connect(url: str, timeout: float) -> redis.Redis:
@@ -72,6 +76,8 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         queue=ReviewQueue(client),
         articles=ArticleLibrary(folders),
         ip_secret=config["SECRET_KEY"].encode(),
+        accounts=Accounts(client, clock=clock),
+        audit=AuditLog(client, clock=clock),
     )
 
 

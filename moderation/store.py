@@ -24,7 +24,9 @@ _ALWAYS_STORED = {"url", "email", "author", "body"}
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 # Shared by the scripts below. KEYS[2] is the thread's approved index and
-# KEYS[3..7] the status indexes, in STATUSES order.
+# KEYS[3..7] the status indexes, in STATUSES order. Indexes hold ids with
+# score 0: ids sort by creation time, so lexical order is age order and a
+# page cursor is just the last id seen.
 _MOVE = """
 local STATUSES = {'pending', 'review', 'approved', 'rejected', 'spam'}
 local function status_key(name)
@@ -37,7 +39,7 @@ local function move(id, from, to, created)
     local old = status_key(from)
     if old then redis.call('ZREM', old, id) end
   end
-  redis.call('ZADD', status_key(to), created or 0, id)
+  redis.call('ZADD', status_key(to), 0, id)
   if to == 'approved' then
     redis.call('ZADD', KEYS[2], 0, id)
   else
@@ -113,6 +115,31 @@ return current or false
 """
 )
 
+# A moderator's decision: compare-and-set on the status, the audit entry and
+# the labelled example for the classifier, all or nothing. KEYS[8] audit log,
+# KEYS[9] feedback stream. ARGV: id, new status, expected or '', now,
+# moderator, via.
+_DECIDE = (
+    _MOVE
+    + """
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return {0, ''} end
+if ARGV[3] ~= '' and current ~= ARGV[3] then return {2, current} end
+local c = redis.call('HMGET', KEYS[1], 'created_at', 'score', 'model_version', 'body', 'author',
+                     'email', 'url')
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updated_at', ARGV[4], 'decided_by', ARGV[5],
+           'decided_at', ARGV[4])
+move(ARGV[1], current, ARGV[2], c[1])
+redis.call('XADD', KEYS[8], '*', 'at', ARGV[4], 'moderator', ARGV[5], 'comment', ARGV[1],
+           'from', current, 'to', ARGV[2], 'score', c[2] or '', 'model_version', c[3] or '',
+           'via', ARGV[6])
+local labels = {approved = '0', spam = '1', rejected = 'rejected', review = ''}
+redis.call('XADD', KEYS[9], '*', 'comment', ARGV[1], 'label', labels[ARGV[2]] or '',
+           'body', c[4] or '', 'author', c[5] or '', 'email', c[6] or '', 'url', c[7] or '')
+return {1, current}
+"""
+)
+
 
 class CommentNotFound(LookupError):
     pass
@@ -175,6 +202,23 @@ class Comment:
     def created(self) -> datetime:
         return datetime.fromtimestamp(self.created_at, UTC)
 
+    @property
+    def features_list(self) -> list:
+        """The classifier's strongest features: [[feature, kind, weight], ...]."""
+        return _json_list(self.features)
+
+    @property
+    def rules_list(self) -> list:
+        return _json_list(self.rules)
+
+
+def _json_list(value: str) -> list:
+    try:
+        parsed = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return parsed if isinstance(parsed, list) else []
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -219,6 +263,7 @@ class CommentStore:
         self._set_status = client.register_script(_SET_STATUS)
         self._verdict = client.register_script(_VERDICT)
         self._dead_letter = client.register_script(_DEAD_LETTER)
+        self._decide = client.register_script(_DECIDE)
 
     def _script_keys(self, comment_id: str, thread: str) -> list[str]:
         return [
@@ -302,6 +347,35 @@ class CommentStore:
             raise StatusConflict(previous)
         return previous
 
+    def decide(
+        self, comment_id: str, status: str, moderator: str, *, expected: str | None = None,
+        via: str = "page",
+    ) -> str:  # fmt: skip
+        """A moderator moves a comment; audited and fed back to the classifier
+        in the same atomic step. Returns the previous status.
+
+        Raises :class:`StatusConflict` when ``expected`` is given and is no
+        longer the comment's status (someone else decided first).
+        """
+        if status not in STATUSES or status == "pending":
+            raise ValueError(f"not a decision: {status!r}")
+        thread = (
+            self.client.hget(self.keys.comment(comment_id), "thread")
+            if is_comment_id(comment_id)
+            else None
+        )
+        if thread is None:
+            raise CommentNotFound(comment_id)
+        keys = [*self._script_keys(comment_id, thread)[:7], self.keys.audit, self.keys.feedback]
+        outcome, previous = self._decide(
+            keys=keys, args=[comment_id, status, expected or "", repr(self.clock()), moderator, via]
+        )
+        if outcome == 0:
+            raise CommentNotFound(comment_id)
+        if outcome == 2:
+            raise StatusConflict(previous)
+        return previous
+
     def apply_verdicts(
         self, group: str, items: list[tuple[str, str, str, Verdict]]
     ) -> list[str | None]:
@@ -335,6 +409,12 @@ class CommentStore:
     def count(self, status: str) -> int:
         return self.client.zcard(self.keys.status(status))
 
+    def in_status(
+        self, status: str, after: str | None = None, limit: int = 50
+    ) -> tuple[list[Comment], str | None]:
+        """Comments in ``status``, oldest first, and the cursor of the next page."""
+        return self._page(self.keys.status(status), after, limit)
+
     def approved(
         self, thread: str, after: str | None = None, limit: int = 200
     ) -> tuple[list[Comment], str | None]:
@@ -343,8 +423,11 @@ class CommentStore:
         Ids sort by creation time, so the index is ordered by member name and
         the cursor is simply the last id seen.
         """
+        return self._page(self.keys.approved(thread), after, limit)
+
+    def _page(self, index: str, after: str | None, limit: int) -> tuple[list[Comment], str | None]:
         low = f"({after}" if after else "-"
-        ids = self.client.zrangebylex(self.keys.approved(thread), low, "+", start=0, num=limit + 1)
+        ids = self.client.zrangebylex(index, low, "+", start=0, num=limit + 1)
         more = len(ids) > limit
         ids = ids[:limit]
         rows = self.get_many(ids)

@@ -8,6 +8,8 @@ from classifiers.model import SpamClassifier
 from moderation import feedback
 from moderation.cli import main
 from moderation.models import ModelCache, ModelRegistry, NoModel
+from moderation.store import CommentStore
+from moderation.validation import CommentInput
 
 SEED = "classifiers/data/seed.csv"
 
@@ -106,12 +108,22 @@ def test_bad_data_files_are_refused_clearly(runner, tmp_path):
 def test_train_from_decisions_refines_and_keeps_the_previous_version(runner, redis_client):
     registry = ModelRegistry(redis_client)
     registry.ensure_default()
+    store = CommentStore(redis_client)
+
+    def decided(body, status):
+        data = CommentInput(author="A", email="a@example.org", url="", body=body)
+        store.decide(store.save("t", data).id, status, "mod@example.org")
+
     for index in range(30):
-        body = f"Abonnez-vous à la lettre du club de bridge de Quimper, séance {index}"
-        feedback.record(redis_client, "default", f"{index:026d}", "spam", {"body": body})
-        feedback.record(redis_client, "default", f"{100 + index:026d}", "approved",
-                        {"body": f"Merci pour ce papier, point {index} très juste."})  # fmt: skip
-    feedback.record(redis_client, "default", f"{999:026d}", "rejected", {"body": "hors sujet"})
+        decided(f"Abonnez-vous à la lettre du club de bridge de Quimper, séance {index}", "spam")
+        decided(f"Merci pour ce papier, point {index} très juste.", "approved")
+    decided("hors sujet", "rejected")
+    undone = CommentInput(author="A", email="a@example.org", url="", body="changed my mind")
+    comment_id = store.save("t", undone).id
+    store.decide(comment_id, "spam", "mod@example.org")
+    store.decide(comment_id, "review", "mod@example.org")  # undo withdraws the label
+    assert len(feedback.read(redis_client)) == 60
+
     result = runner.invoke(main, ["train", "--from-decisions"])
     assert result.exit_code == 0, result.output
     assert registry.active_version() == "v2"
