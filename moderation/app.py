@@ -2,6 +2,7 @@
 
 import logging
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=app.config["MAX_BODY_BYTES"],
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=app.config["MODERATOR_IDLE_MINUTES"] * 60,
         JSON_SORT_KEYS=False,
     )
 
@@ -60,13 +62,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     _register_filters(app)
 
-    from moderation.web import api, errors, health, moderation_api, pages
+    from moderation.web import admin, api, errors, health, moderation_api, pages
 
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     return app
@@ -83,5 +86,8 @@ def _register_filters(app: Flask) -> None:
         )
 
     app.add_template_filter(french_date, "french_date")
+    app.add_template_filter(
+        lambda stamp: french_date(datetime.fromtimestamp(stamp, UTC)), "timestamp_date"
+    )
     app.add_template_filter(render_comment, "comment_html")
     app.add_template_filter(author_link, "author_link")

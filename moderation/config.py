@@ -41,6 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAPTCHA_MULTIPLY", False, _bool, "Also ask multiplications (`12 × 3 =`)."),
     Setting("REDIS_SOCKET_TIMEOUT", 2.0, float,
             "Seconds before a Redis call is given up (the request then gets 503)."),
+    Setting("MODERATOR_IDLE_MINUTES", 30, int,
+            "Minutes without a request after which a moderator must sign in again."),
     Setting("SESSION_COOKIE_SECURE", False, _bool,
             "Send cookies only over HTTPS (set it behind TLS)."),
     Setting("DISPLAY_TIMEZONE", "Europe/Paris", str, "Time zone of dates shown on pages."),

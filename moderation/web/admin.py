@@ -1,0 +1,197 @@
+"""Moderator pages under /moderation/: sign-in, the review queue, decisions,
+the audit log and the dashboard. Everything works with plain forms; the
+JavaScript in static/moderation.js only adds keyboard shortcuts."""
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+
+from moderation.login_guard import LoginGuard
+from moderation.services import services
+from moderation.store import STATUSES, CommentNotFound, StatusConflict, is_comment_id
+
+bp = Blueprint("admin", __name__, url_prefix="/moderation")
+
+DECISIONS = {"approve": "approved", "reject": "rejected", "spam": "spam", "review": "review"}
+TABS = ("review", "pending", "spam", "approved", "rejected")
+LABELS = {"review": "À relire", "pending": "En attente", "spam": "Spam",
+          "approved": "Publiés", "rejected": "Refusés"}  # fmt: skip
+PAGE = 25
+SIGN_IN_FAILED = "Adresse ou mot de passe incorrect."
+
+
+class LoginForm(FlaskForm):
+    email = StringField("Adresse e-mail", render_kw={"autocomplete": "username"})
+    password = PasswordField("Mot de passe", render_kw={"autocomplete": "current-password"})
+
+
+class ActionForm(FlaskForm):
+    """Only carries the CSRF token; the buttons and checkboxes are read raw."""
+
+
+def _guard() -> LoginGuard:
+    return LoginGuard(services().redis)
+
+
+def _now() -> float:
+    return (current_app.config.get("CLOCK") or time.time)()
+
+
+@bp.after_request
+def no_framing(response: Response) -> Response:
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        email = session.get("moderator")
+        idle = current_app.config["MODERATOR_IDLE_MINUTES"] * 60
+        if not email or _now() - session.get("seen", 0) > idle:
+            session.clear()
+            return redirect(url_for(".login", next=request.full_path))
+        if not services().accounts.exists(email):  # removed while signed in
+            session.clear()
+            return redirect(url_for(".login"))
+        session["seen"] = _now()
+        g.moderator = email
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        email = (form.email.data or "").strip()
+        ip = request.remote_addr or ""
+        refusal = _guard().check(email, ip)
+        if refusal:
+            flash(f"Trop de tentatives. Réessayez dans {refusal.retry_after} s.", "error")
+            status = 429
+        elif account := services().accounts.check_password(email, form.password.data or ""):
+            _guard().succeeded(email, ip)
+            session.clear()  # no fixation: a fresh session at sign-in
+            session.update(moderator=account, seen=_now())
+            session.permanent = True
+            target = request.args.get("next", "")
+            if not target.startswith("/moderation/") or target.startswith("//"):
+                target = url_for(".queue")
+            return redirect(target, 303)
+        else:
+            _guard().failed(email, ip)
+            flash(SIGN_IN_FAILED, "error")
+            status = 401
+    return render_template("moderation/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    session.clear()  # CSRFProtect checked the token of every POST before this runs
+    flash("Vous êtes déconnecté.", "info")
+    return redirect(url_for(".login"), 303)
+
+
+@bp.get("/")
+@login_required
+def queue() -> str:
+    status = request.args.get("status", "review")
+    if status not in STATUSES:
+        abort(404)
+    cursor = request.args.get("cursor") or None
+    if cursor is not None and not is_comment_id(cursor):
+        abort(400)
+    store = services().comments
+    comments, after = store.in_status(status, after=cursor, limit=PAGE)
+    counts = {tab: store.count(tab) for tab in TABS}
+    articles = services().articles
+    return render_template(
+        "moderation/queue.html", status=status, comments=comments, next_cursor=after,
+        counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
+        cursor=cursor,
+    )  # fmt: skip
+
+
+@bp.post("/decide")
+@login_required
+def decide() -> Response:
+    status = request.form.get("status", "review")
+    back = url_for(".queue", status=status if status in STATUSES else "review")
+    single = request.form.get("action", "")
+    if single:
+        comment_id, _, decision = single.partition(":")
+        targets = [comment_id]
+    else:
+        decision = request.form.get("bulk", "")
+        targets = request.form.getlist("ids")
+    if decision not in DECISIONS or not targets:
+        flash("Choisissez une action et au moins un commentaire.", "error")
+        return redirect(back, 303)
+    done, conflicts = [], []
+    store = services().comments
+    for comment_id in targets:
+        expected = request.form.get(f"expected-{comment_id}") or None
+        try:
+            store.decide(comment_id, DECISIONS[decision], g.moderator, expected=expected,
+                         via="bulk" if not single else "page")  # fmt: skip
+            done.append(comment_id)
+        except StatusConflict as error:
+            conflicts.append((comment_id, error.current))
+        except CommentNotFound:
+            conflicts.append((comment_id, "supprimé"))
+    if done:
+        flash(f"{len(done)} commentaire(s) : {LABELS[DECISIONS[decision]].lower()}.", "done")
+        session["undo"] = {"ids": done, "status": DECISIONS[decision]}
+    for comment_id, current in conflicts:
+        flash(f"Conflit : un autre modérateur a déjà traité {comment_id} (« {current} »). "
+              "Rien n’a été écrasé.", "error")  # fmt: skip
+    return redirect(back, 303)
+
+
+@bp.post("/undo")
+@login_required
+def undo() -> Response:
+    last = session.pop("undo", None)
+    if not last:
+        flash("Rien à annuler.", "error")
+        return redirect(url_for(".queue"), 303)
+    store = services().comments
+    for comment_id in last["ids"]:
+        try:
+            store.decide(comment_id, "review", g.moderator, expected=last["status"], via="undo")
+        except (StatusConflict, CommentNotFound):
+            flash(f"{comment_id} a changé depuis : non annulé.", "error")
+    flash("Décision annulée : renvoyé en relecture.", "done")
+    return redirect(url_for(".queue", status=last["status"]), 303)
+
+
+@bp.get("/audit")
+@login_required
+def audit() -> str:
+    moderator = request.args.get("moderator") or None
+    comment = request.args.get("comment") or None
+    entries = services().audit.entries(moderator=moderator, comment=comment, limit=200)
+    return render_template("moderation/audit.html", entries=entries, moderator=moderator,
+                           comment=comment, form=ActionForm())  # fmt: skip

@@ -1,0 +1,179 @@
+import re
+from html import unescape
+
+import pytest
+
+from moderation.audit import AuditLog
+from moderation.validation import CommentInput
+
+PASSWORD = "correct horse battery"
+DATA = CommentInput(
+    author="Léa",
+    email="lea@example.org",
+    url="",
+    body="Un commentaire <script>alert(1)</script> à relire",
+)
+THREAD = "ministre-nord-coreen-moscou"
+
+
+def csrf(html):
+    return unescape(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1])
+
+
+@pytest.fixture
+def moderator(services):
+    services.accounts.add("mod@example.org", PASSWORD)
+    return "mod@example.org"
+
+
+def sign_in(client, email="mod@example.org", password=PASSWORD):
+    page = client.get("/moderation/login").get_data(as_text=True)
+    return client.post(
+        "/moderation/login", data={"csrf_token": csrf(page), "email": email, "password": password}
+    )
+
+
+@pytest.fixture
+def signed_in(client, moderator):
+    assert sign_in(client).status_code == 303
+    return client
+
+
+def review_items(services, clock, count=1):
+    ids = []
+    for _ in range(count):
+        clock.advance(0.01)
+        comment_id = services.comments.save(THREAD, DATA).id
+        services.comments.set_status(comment_id, "review")
+        ids.append(comment_id)
+    return ids
+
+
+@pytest.mark.parametrize("path", ["/moderation/", "/moderation/audit", "/moderation/?status=spam"])
+def test_pages_need_a_signed_in_moderator(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/moderation/login" in response.headers["Location"]
+
+
+def test_sign_in_and_out(client, moderator):
+    response = sign_in(client)
+    assert response.status_code == 303 and response.headers["Location"] == "/moderation/"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/moderation/").get_data(as_text=True)
+    assert "mod@example.org" in page
+    out = client.post("/moderation/logout", data={"csrf_token": csrf(page)})
+    assert out.status_code == 303
+    assert client.get("/moderation/").status_code == 302
+
+
+def test_wrong_password_and_unknown_account_get_the_same_message(client, moderator):
+    wrong = sign_in(client, password="wrong password 1")
+    unknown = sign_in(client, email="ghost@example.org", password="wrong password 1")
+    assert wrong.status_code == unknown.status_code == 401
+    for response in (wrong, unknown):
+        assert "Adresse ou mot de passe incorrect." in unescape(response.get_data(as_text=True))
+
+
+def test_repeated_failures_are_slowed_then_locked(client, moderator, redis_client):
+    statuses = [sign_in(client, password=f"wrong password {n}").status_code for n in range(4)]
+    assert statuses[:3] == [401, 401, 401]
+    assert statuses[3] == 429  # the fourth comes too soon after three failures
+    locked = sign_in(client)  # even the right password waits
+    assert locked.status_code == 429
+    assert "Trop de tentatives" in unescape(locked.get_data(as_text=True))
+    for key in redis_client.scan_iter("acct:{accounts}:login:*:wait"):
+        redis_client.delete(key)
+    assert sign_in(client).status_code == 303
+
+
+def test_sign_in_without_csrf_token_is_refused(client, moderator):
+    response = client.post(
+        "/moderation/login", data={"email": "mod@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+
+
+def test_idle_sessions_expire(signed_in, clock):
+    assert signed_in.get("/moderation/").status_code == 200
+    clock.advance(31 * 60)
+    assert signed_in.get("/moderation/").status_code == 302
+
+
+def test_the_queue_shows_items_escaped_with_counts(signed_in, services, clock):
+    (comment_id,) = review_items(services, clock)
+    html = signed_in.get("/moderation/").get_data(as_text=True)
+    assert f'id="item-{comment_id}"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "lea@example.org" in html
+    assert re.search(r'aria-current="page">À relire <span class="count">1</span>', unescape(html))
+    assert signed_in.get("/moderation/").headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_decision_publishes_and_undo_sends_it_back(signed_in, services, clock, client):
+    (comment_id,) = review_items(services, clock)
+    html = signed_in.get("/moderation/").get_data(as_text=True)
+    response = signed_in.post(
+        "/moderation/decide",
+        data={
+            "csrf_token": csrf(html),
+            "status": "review",
+            "action": f"{comment_id}:approve",
+            f"expected-{comment_id}": "review",
+        },
+    )
+    assert response.status_code == 303
+    assert services.comments.status(comment_id) == "approved"
+    assert comment_id in client.get(f"/articles/{THREAD}").get_data(as_text=True)
+    html = signed_in.get("/moderation/").get_data(as_text=True)
+    assert signed_in.post("/moderation/undo", data={"csrf_token": csrf(html)}).status_code == 303
+    assert services.comments.status(comment_id) == "review"
+    (undo, approve) = [e.fields for e in AuditLog(services.redis).entries(comment=comment_id)]
+    assert (approve["to"], undo["to"], undo["via"]) == ("approved", "review", "undo")
+
+
+def test_bulk_actions(signed_in, services, clock):
+    ids = review_items(services, clock, 3)
+    html = signed_in.get("/moderation/").get_data(as_text=True)
+    data = {"csrf_token": csrf(html), "status": "review", "bulk": "spam", "ids": ids[:2]}
+    data.update({f"expected-{i}": "review" for i in ids})
+    assert signed_in.post("/moderation/decide", data=data).status_code == 303
+    assert [services.comments.status(i) for i in ids] == ["spam", "spam", "review"]
+
+
+def test_a_stale_decision_is_a_conflict_not_an_overwrite(signed_in, services, clock):
+    (comment_id,) = review_items(services, clock)
+    html = signed_in.get("/moderation/").get_data(as_text=True)
+    services.comments.decide(comment_id, "spam", "other@example.org")  # someone else, first
+    signed_in.post(
+        "/moderation/decide",
+        data={
+            "csrf_token": csrf(html),
+            "status": "review",
+            "action": f"{comment_id}:approve",
+            f"expected-{comment_id}": "review",
+        },
+    )
+    assert services.comments.status(comment_id) == "spam"
+    page = unescape(signed_in.get("/moderation/?status=spam").get_data(as_text=True))
+    assert "Conflit" in page and "Rien n’a été écrasé" in page
+
+
+def test_decisions_need_csrf(signed_in, services, clock):
+    (comment_id,) = review_items(services, clock)
+    response = signed_in.post(
+        "/moderation/decide", data={"status": "review", "action": f"{comment_id}:approve"}
+    )
+    assert response.status_code == 400
+    assert services.comments.status(comment_id) == "review"
+
+
+def test_the_audit_page_filters(signed_in, services, clock):
+    first, second = review_items(services, clock, 2)
+    services.comments.decide(first, "spam", "mod@example.org")
+    services.comments.decide(second, "approved", "other@example.org")
+    page = signed_in.get("/moderation/audit?moderator=other@example.org").get_data(as_text=True)
+    assert second in page and first not in page
+    page = signed_in.get(f"/moderation/audit?comment={first}").get_data(as_text=True)
+    assert first in page and "review → spam" in unescape(page)
