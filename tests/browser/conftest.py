@@ -5,6 +5,7 @@ Fixtures are our own (``browser``, ``live_server``, ``reader_page``,
 ``problems``), not pytest-playwright's.
 """
 
+import os
 import threading
 from pathlib import Path
 
@@ -27,6 +28,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):  # CI must run the browser tests, never skip them
+            pytest.fail(f"{CHROMIUM} is not installed")
         pytest.skip(f"{CHROMIUM} is not installed")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
