@@ -116,3 +116,7 @@ class ArticleLibrary:
 
     def newest(self) -> Article:
         return self._newest
+
+    def all(self) -> list[Article]:
+        """Newest first."""
+        return sorted(self._articles.values(), key=lambda article: article.date, reverse=True)

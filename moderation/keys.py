@@ -26,6 +26,15 @@ class SiteKeys:
         """Ids of the site's comments in one status, scored by creation time."""
         return f"status:{self.tag}:{status}"
 
+    def thread_status(self, thread: str, status: str) -> str:
+        """The same, for one thread: lets moderators filter by article."""
+        return f"thread:{self.tag}:{thread}:status:{status}"
+
+    @property
+    def uncertain(self) -> str:
+        """Ids in review with a score, scored by its distance to 0.5."""
+        return f"uncertain:{self.tag}"
+
     @property
     def queue(self) -> str:
         return f"queue:{self.tag}"

@@ -23,45 +23,57 @@ STATUSES = ("pending", "review", "approved", "rejected", "spam")
 _ALWAYS_STORED = {"url", "email", "author", "body"}
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-# Shared by the scripts below. KEYS[2] is the thread's approved index and
-# KEYS[3..7] the status indexes, in STATUSES order. Indexes hold ids with
-# score 0: ids sort by creation time, so lexical order is age order and a
-# page cursor is just the last id seen.
+# Shared by the scripts below. KEYS[1] comment, KEYS[2] the thread's approved
+# index, KEYS[3..7] the site's status indexes and KEYS[9..13] the thread's, in
+# STATUSES order, KEYS[8] the review items by uncertainty; a script's own keys
+# start at KEYS[EXTRA]. Status indexes hold ids with score 0: ids sort by
+# creation time, so lexical order is age order and a page cursor is just the
+# last id seen.
 _MOVE = """
 local STATUSES = {'pending', 'review', 'approved', 'rejected', 'spam'}
-local function status_key(name)
+local EXTRA = 14
+local function index_of(name)
   for i, known in ipairs(STATUSES) do
-    if known == name then return KEYS[2 + i] end
+    if known == name then return i end
   end
 end
-local function move(id, from, to, created)
-  if from then
-    local old = status_key(from)
-    if old then redis.call('ZREM', old, id) end
+local function move(id, from, to)
+  local old = from and index_of(from)
+  if old then
+    redis.call('ZREM', KEYS[2 + old], id)
+    redis.call('ZREM', KEYS[8 + old], id)
   end
-  redis.call('ZADD', status_key(to), 0, id)
+  local new = index_of(to)
+  redis.call('ZADD', KEYS[2 + new], 0, id)
+  redis.call('ZADD', KEYS[8 + new], 0, id)
   if to == 'approved' then
     redis.call('ZADD', KEYS[2], 0, id)
   else
     redis.call('ZREM', KEYS[2], id)
+  end
+  local score = tonumber(redis.call('HGET', KEYS[1], 'score') or '')
+  if to == 'review' and score then
+    redis.call('ZADD', KEYS[8], math.abs(score - 0.5), id)
+  else
+    redis.call('ZREM', KEYS[8], id)
   end
 end
 """
 
 # Save and enqueue in one step. Types are checked before the first write, so
 # a failure leaves nothing behind (Redis does not roll back a MULTI).
-# KEYS[8] is the review stream. ARGV: id, created, entry field, hash fields...
+# KEYS[EXTRA] is the review stream. ARGV: id, created, entry field, hash fields...
 _SAVE = (
     _MOVE
     + """
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('comment id already used') end
-local kind = redis.call('TYPE', KEYS[8])['ok']
+local kind = redis.call('TYPE', KEYS[EXTRA])['ok']
 if kind ~= 'none' and kind ~= 'stream' then
   return redis.error_reply('the review queue key holds a ' .. kind)
 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-move(ARGV[1], nil, 'pending', ARGV[2])
-return redis.call('XADD', KEYS[8], '*', ARGV[3], ARGV[1])
+move(ARGV[1], nil, 'pending')
+return redis.call('XADD', KEYS[EXTRA], '*', ARGV[3], ARGV[1])
 """
 )
 
@@ -73,14 +85,14 @@ local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return {0, ''} end
 if ARGV[3] ~= '' and current ~= ARGV[3] then return {2, current} end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updated_at', ARGV[4])
-move(ARGV[1], current, ARGV[2], redis.call('HGET', KEYS[1], 'created_at'))
+move(ARGV[1], current, ARGV[2])
 return {1, current}
 """
 )
 
 # The classifier's verdict and the acknowledgement of its queue entry, in one
 # step, applied only while the comment is still pending: an entry delivered
-# twice is never classified twice. KEYS[8] review stream.
+# twice is never classified twice. KEYS[EXTRA] review stream.
 # ARGV: id, group, entry id, status, now, then verdict field/value pairs.
 _VERDICT = (
     _MOVE
@@ -89,35 +101,35 @@ local current = redis.call('HGET', KEYS[1], 'status')
 if current == 'pending' then
   redis.call('HSET', KEYS[1], 'status', ARGV[4], 'updated_at', ARGV[5], unpack(ARGV, 6))
   redis.call('HINCRBY', KEYS[1], 'classifications', 1)
-  move(ARGV[1], current, ARGV[4], redis.call('HGET', KEYS[1], 'created_at'))
+  move(ARGV[1], current, ARGV[4])
 end
-redis.call('XACK', KEYS[8], ARGV[2], ARGV[3])
+redis.call('XACK', KEYS[EXTRA], ARGV[2], ARGV[3])
 return current or false
 """
 )
 
-# An entry that failed too often: copy it to the dead-letter stream (KEYS[9]),
+# An entry that failed too often: copy it to the dead-letter stream (KEYS[EXTRA + 1]),
 # send its comment to human review (never to publication) and acknowledge.
 # ARGV: id, group, entry id, now, reason, deliveries.
 _DEAD_LETTER = (
     _MOVE
     + """
-redis.call('XADD', KEYS[9], '*', 'comment', ARGV[1], 'entry', ARGV[3], 'reason', ARGV[5],
+redis.call('XADD', KEYS[EXTRA + 1], '*', 'comment', ARGV[1], 'entry', ARGV[3], 'reason', ARGV[5],
            'deliveries', ARGV[6], 'at', ARGV[4])
 local current = redis.call('HGET', KEYS[1], 'status')
 if current == 'pending' then
   redis.call('HSET', KEYS[1], 'status', 'review', 'updated_at', ARGV[4],
              'rules', '["dead_letter"]')
-  move(ARGV[1], current, 'review', redis.call('HGET', KEYS[1], 'created_at'))
+  move(ARGV[1], current, 'review')
 end
-redis.call('XACK', KEYS[8], ARGV[2], ARGV[3])
+redis.call('XACK', KEYS[EXTRA], ARGV[2], ARGV[3])
 return current or false
 """
 )
 
 # A moderator's decision: compare-and-set on the status, the audit entry and
-# the labelled example for the classifier, all or nothing. KEYS[8] audit log,
-# KEYS[9] feedback stream. ARGV: id, new status, expected or '', now,
+# the labelled example for the classifier, all or nothing. KEYS[EXTRA] audit
+# log, KEYS[EXTRA + 1] feedback stream. ARGV: id, new status, expected or '', now,
 # moderator, via.
 _DECIDE = (
     _MOVE
@@ -129,12 +141,12 @@ local c = redis.call('HMGET', KEYS[1], 'created_at', 'score', 'model_version', '
                      'email', 'url')
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updated_at', ARGV[4], 'decided_by', ARGV[5],
            'decided_at', ARGV[4])
-move(ARGV[1], current, ARGV[2], c[1])
-redis.call('XADD', KEYS[8], '*', 'at', ARGV[4], 'moderator', ARGV[5], 'comment', ARGV[1],
+move(ARGV[1], current, ARGV[2])
+redis.call('XADD', KEYS[EXTRA], '*', 'at', ARGV[4], 'moderator', ARGV[5], 'comment', ARGV[1],
            'from', current, 'to', ARGV[2], 'score', c[2] or '', 'model_version', c[3] or '',
            'via', ARGV[6])
 local labels = {approved = '0', spam = '1', rejected = 'rejected', review = ''}
-redis.call('XADD', KEYS[9], '*', 'comment', ARGV[1], 'label', labels[ARGV[2]] or '',
+redis.call('XADD', KEYS[EXTRA + 1], '*', 'comment', ARGV[1], 'label', labels[ARGV[2]] or '',
            'body', c[4] or '', 'author', c[5] or '', 'email', c[6] or '', 'url', c[7] or '')
 return {1, current}
 """
@@ -265,13 +277,15 @@ class CommentStore:
         self._dead_letter = client.register_script(_DEAD_LETTER)
         self._decide = client.register_script(_DECIDE)
 
-    def _script_keys(self, comment_id: str, thread: str) -> list[str]:
+    def _script_keys(self, comment_id: str, thread: str, *extra: str) -> list[str]:
+        """The keys every script declares (see _MOVE), then ``extra``."""
         return [
             self.keys.comment(comment_id),
             self.keys.approved(thread),
             *(self.keys.status(status) for status in STATUSES),
-            self.keys.queue,
-            self.keys.dead_letters,
+            self.keys.uncertain,
+            *(self.keys.thread_status(thread, status) for status in STATUSES),
+            *extra,
         ]
 
     def save(
@@ -300,7 +314,7 @@ class CommentStore:
         fields["created_at"] = repr(now)
         flat = [item for pair in fields.items() for item in pair]
         self._save(
-            keys=self._script_keys(comment.id, thread)[:8],
+            keys=self._script_keys(comment.id, thread, self.keys.queue),
             args=[comment.id, repr(now), queue.FIELD, *flat],
         )
         return comment
@@ -338,7 +352,7 @@ class CommentStore:
         if thread is None:
             raise CommentNotFound(comment_id)
         outcome, previous = self._set_status(
-            keys=self._script_keys(comment_id, thread)[:7],
+            keys=self._script_keys(comment_id, thread),
             args=[comment_id, status, expected or "", repr(self.clock())],
         )
         if outcome == 0:
@@ -366,7 +380,7 @@ class CommentStore:
         )
         if thread is None:
             raise CommentNotFound(comment_id)
-        keys = [*self._script_keys(comment_id, thread)[:7], self.keys.audit, self.keys.feedback]
+        keys = self._script_keys(comment_id, thread, self.keys.audit, self.keys.feedback)
         outcome, previous = self._decide(
             keys=keys, args=[comment_id, status, expected or "", repr(self.clock()), moderator, via]
         )
@@ -388,7 +402,7 @@ class CommentStore:
         with self.client.pipeline(transaction=False) as pipe:
             for entry_id, comment_id, thread, verdict in items:
                 self._verdict(
-                    keys=self._script_keys(comment_id, thread)[:8],
+                    keys=self._script_keys(comment_id, thread, self.keys.queue),
                     args=[comment_id, group, entry_id, verdict.status, repr(now),
                           *verdict.fields(now)],
                     client=pipe,
@@ -401,7 +415,7 @@ class CommentStore:
     ) -> str | None:  # fmt: skip
         """Give up on an entry: record it, send its comment to review, acknowledge."""
         previous = self._dead_letter(
-            keys=self._script_keys(comment_id, thread),
+            keys=self._script_keys(comment_id, thread, self.keys.queue, self.keys.dead_letters),
             args=[comment_id, group, entry_id, repr(self.clock()), reason[:500], deliveries],
         )
         return previous or None
@@ -410,10 +424,20 @@ class CommentStore:
         return self.client.zcard(self.keys.status(status))
 
     def in_status(
-        self, status: str, after: str | None = None, limit: int = 50
+        self, status: str, after: str | None = None, limit: int = 50, thread: str | None = None
     ) -> tuple[list[Comment], str | None]:
-        """Comments in ``status``, oldest first, and the cursor of the next page."""
-        return self._page(self.keys.status(status), after, limit)
+        """Comments in ``status`` (of one thread if given), oldest first, and the
+        cursor of the next page."""
+        index = self.keys.thread_status(thread, status) if thread else self.keys.status(status)
+        return self._page(index, after, limit)
+
+    def most_uncertain(self, offset: int = 0, limit: int = 50) -> tuple[list[Comment], int | None]:
+        """Comments in review whose score is nearest 0.5 first; unscored ones are
+        not in this order. Returns the offset of the next page."""
+        ids = self.client.zrange(self.keys.uncertain, offset, offset + limit)
+        more = len(ids) > limit
+        comments = [_comment(row) for row in self.get_many(ids[:limit]) if row]
+        return comments, (offset + limit if more else None)
 
     def approved(
         self, thread: str, after: str | None = None, limit: int = 200

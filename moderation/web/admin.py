@@ -118,19 +118,28 @@ def logout() -> Response:
 @login_required
 def queue() -> str:
     status = request.args.get("status", "review")
-    if status not in STATUSES:
+    sort = request.args.get("sort", "oldest")
+    thread = request.args.get("thread") or None
+    if status not in STATUSES or sort not in {"oldest", "uncertain"}:
         abort(404)
-    cursor = request.args.get("cursor") or None
-    if cursor is not None and not is_comment_id(cursor):
-        abort(400)
-    store = services().comments
-    comments, after = store.in_status(status, after=cursor, limit=PAGE)
-    counts = {tab: store.count(tab) for tab in TABS}
     articles = services().articles
+    if thread is not None and thread not in articles:
+        abort(404)
+    store = services().comments
+    cursor = request.args.get("cursor") or None
+    if sort == "uncertain" and status == "review" and thread is None:
+        offset = int(cursor) if cursor and cursor.isdecimal() else 0
+        comments, after = store.most_uncertain(offset, limit=PAGE)
+    else:
+        sort = "oldest"
+        if cursor is not None and not is_comment_id(cursor):
+            abort(400)
+        comments, after = store.in_status(status, after=cursor, limit=PAGE, thread=thread)
+    counts = {tab: store.count(tab) for tab in TABS}
     return render_template(
         "moderation/queue.html", status=status, comments=comments, next_cursor=after,
         counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
-        cursor=cursor,
+        cursor=cursor, sort=sort, thread=thread,
     )  # fmt: skip
 
 

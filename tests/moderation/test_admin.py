@@ -177,3 +177,18 @@ def test_the_audit_page_filters(signed_in, services, clock):
     assert second in page and first not in page
     page = signed_in.get(f"/moderation/audit?comment={first}").get_data(as_text=True)
     assert first in page and "review → spam" in unescape(page)
+
+
+def test_most_uncertain_first_and_filter_by_article(signed_in, services, clock, redis_client):
+    ids = review_items(services, clock, 3)
+    for comment_id, score in zip(ids, ("0.95", "0.52", "0.20"), strict=True):
+        redis_client.hset(services.comments.keys.comment(comment_id), "score", score)
+        services.comments.set_status(comment_id, "review")  # re-index with its score
+    page = signed_in.get("/moderation/?status=review&sort=uncertain").get_data(as_text=True)
+    order = [page.index(f'id="item-{i}"') for i in (ids[1], ids[2], ids[0])]
+    assert order == sorted(order)
+    filtered = signed_in.get(f"/moderation/?thread={THREAD}").get_data(as_text=True)
+    assert all(f'id="item-{i}"' in filtered for i in ids)
+    assert signed_in.get("/moderation/?thread=no-such-article").status_code == 404
+    approved = services.comments.in_status("review", thread="another-thread")
+    assert approved == ([], None)
