@@ -23,6 +23,8 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 
+from moderation.charts import bar_chart, meter
+from moderation.dashboard import dashboard as build_dashboard
 from moderation.login_guard import LoginGuard
 from moderation.services import services
 from moderation.store import STATUSES, CommentNotFound, StatusConflict, is_comment_id
@@ -204,3 +206,17 @@ def audit() -> str:
     entries = services().audit.entries(moderator=moderator, comment=comment, limit=200)
     return render_template("moderation/audit.html", entries=entries, moderator=moderator,
                            comment=comment, form=ActionForm())  # fmt: skip
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> str:
+    figures = build_dashboard(
+        services().comments, services().audit, now=_now(),
+        spam_threshold=current_app.config["SPAM_THRESHOLD"],
+    )  # fmt: skip
+    per_day = [(day.strftime("%d/%m"), float(count)) for day, count in figures.decisions_per_day]
+    return render_template(
+        "moderation/dashboard.html", figures=figures, labels=LABELS,
+        chart=bar_chart(per_day, title="Décisions par jour (30 jours)"), meter=meter,
+    )  # fmt: skip

@@ -192,3 +192,17 @@ def test_most_uncertain_first_and_filter_by_article(signed_in, services, clock, 
     assert signed_in.get("/moderation/?thread=no-such-article").status_code == 404
     approved = services.comments.in_status("review", thread="another-thread")
     assert approved == ([], None)
+
+
+def test_the_dashboard_shows_known_figures(signed_in, services, clock, redis_client):
+    ids = review_items(services, clock, 3)
+    redis_client.hset(services.comments.keys.comment(ids[0]), "score", "0.97")
+    services.comments.decide(ids[0], "spam", "mod@example.org")
+    services.comments.decide(ids[1], "approved", "mod@example.org")
+    response = signed_in.get("/moderation/dashboard")
+    assert response.status_code == 200
+    html = unescape(response.get_data(as_text=True))
+    assert '<td class="figure" data-status="review">1</td>' in html
+    assert '<td class="figure" data-status="spam">1</td>' in html
+    assert "2 décisions sur 30 jours" in html
+    assert "<svg" in html and "<script" not in html.split("</main>")[0].split("<main")[1]
