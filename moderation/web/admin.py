@@ -35,6 +35,8 @@ DECISIONS = {"approve": "approved", "reject": "rejected", "spam": "spam", "revie
 TABS = ("review", "pending", "spam", "approved", "rejected")
 LABELS = {"review": "À relire", "pending": "En attente", "spam": "Spam",
           "approved": "Publiés", "rejected": "Refusés"}  # fmt: skip
+RULES = {"likely_good": "probablement bon", "too_many_links": "trop de liens",
+         "blocklist": "mot bloqué", "unscored": "non évalué", "dead_letter": "échec du classifieur"}
 PAGE = 25
 SIGN_IN_FAILED = "Adresse ou mot de passe incorrect."
 
@@ -141,7 +143,7 @@ def queue() -> str:
     return render_template(
         "moderation/queue.html", status=status, comments=comments, next_cursor=after,
         counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
-        cursor=cursor, sort=sort, thread=thread,
+        cursor=cursor, sort=sort, thread=thread, rules=RULES,
     )  # fmt: skip
 
 
