@@ -33,7 +33,7 @@ test: $(VENV)/.test-installed browser lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.classifier_quality
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -46,7 +46,7 @@ META_SCALE = np.array([1, 1, 1, 0.25, 0.25, 0.25, 1, 1, 1, 1, 1], dtype=np.float
 
 @dataclass(frozen=True, slots=True)
 class FeatureSettings:
-    char_ngram_range: tuple[int, int] = (3, 6)
+    char_ngram_range: tuple[int, int] = (2, 5)
     word_ngram_range: tuple[int, int] = (1, 2)
     n_char_features: int = 2**20
     n_word_features: int = 2**18

@@ -36,7 +36,7 @@ def as_samples(X: Sequence[Sample | str]) -> list[Sample]:  # noqa: N803 - sciki
 class SpamClassifier(ClassifierMixin, BaseEstimator):
     """Logistic regression over hashed n-grams and form signals.
 
-    ``fit`` solves it exactly (L-BFGS, deterministic); ``partial_fit`` goes on
+    ``fit`` solves it exactly (liblinear, deterministic); ``partial_fit`` goes on
     learning from there by SGD on the same log loss, so moderators' decisions
     refine the model without a full retraining.
     """

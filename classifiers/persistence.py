@@ -17,7 +17,9 @@ import sklearn
 
 from classifiers.model import SpamClassifier
 
-FORMAT = "comment-spam-model/1"
+# /2: character n-grams hashed by classifiers.ngrams (FNV-1 + fmix64). A /1
+# file hashed them differently and would score nonsense, so it is refused.
+FORMAT = "comment-spam-model/2"
 _PARAMS = ("C", "max_iter", "char_ngram_range", "word_ngram_range", "n_char_features",
            "n_word_features", "balanced", "random_state")  # fmt: skip
 
