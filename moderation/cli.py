@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -136,20 +137,29 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
         max_links=settings["MAX_LINKS"],
         blocklist=load_blocklist(settings["BLOCKLIST_FILE"]),
     )
-    runner = Worker(
-        client, models=ModelCache(registry), policy=policy, name=name,
-        batch_size=batch or settings["WORKER_BATCH"],
-        reclaim_after=settings["RECLAIM_AFTER"] if reclaim_after is None else reclaim_after,
-        max_deliveries=settings["MAX_DELIVERIES"],
-    )  # fmt: skip
-    signal.signal(signal.SIGTERM, lambda *_: runner.stop())
-    signal.signal(signal.SIGINT, lambda *_: runner.stop())
+    from moderation.sites import SiteRegistry
+    from moderation.worker import run_sites
+
+    def make_worker(site: str) -> Worker:
+        return Worker(
+            client, models=models, policy=policy, name=name, site=site,
+            batch_size=batch or settings["WORKER_BATCH"],
+            reclaim_after=settings["RECLAIM_AFTER"] if reclaim_after is None else reclaim_after,
+            max_deliveries=settings["MAX_DELIVERIES"],
+        )  # fmt: skip
+
+    models = ModelCache(registry)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the batch, then exit
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     started = time.monotonic()
-    stats = runner.run(burst=burst)
+    workers = run_sites(make_worker, SiteRegistry(client).names, stop, burst=burst)
     elapsed = time.monotonic() - started
+    total = {field: sum(getattr(w.stats, field) for w in workers)
+             for field in ("classified", "skipped", "failed", "dead_lettered")}  # fmt: skip
     click.echo(
-        f"worker {name}: {stats.classified} classified, {stats.skipped} skipped, "
-        f"{stats.failed} failed, {stats.dead_lettered} dead-lettered in {elapsed:.1f} s"
+        f"worker {name}: {total['classified']} classified, {total['skipped']} skipped, "
+        f"{total['failed']} failed, {total['dead_lettered']} dead-lettered in {elapsed:.1f} s"
     )
 
 
@@ -375,6 +385,56 @@ def moderator_revoke(token_id: str) -> None:
     """Revoke a token by its id (from `moderator tokens`)."""
     email = _account_call(_accounts().revoke, token_id)
     click.echo(f"token {token_id} of {email} revoked")
+
+
+@main.group()
+def site() -> None:
+    """Sites allowed to embed the widget (changes apply to running processes)."""
+
+
+def _sites() -> "Any":
+    from moderation.sites import SiteRegistry
+
+    return SiteRegistry(_redis())
+
+
+@site.command("add")
+@click.argument("name")
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    required=True,
+    help="An origin the site is served from, such as https://news.example.org.",
+)
+def site_add(name: str, origins: tuple[str, ...]) -> None:
+    """Register NAME (or replace its origins)."""
+    from moderation.sites import SiteError
+
+    try:
+        added = _sites().add(name, list(origins))
+    except SiteError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"site {added.name}: {' '.join(added.origins)}")
+
+
+@site.command("list")
+def site_list() -> None:
+    for entry in _sites().all():
+        click.echo(f"{entry.name}  {' '.join(entry.origins)}")
+
+
+@site.command("remove")
+@click.argument("name")
+def site_remove(name: str) -> None:
+    """Unregister NAME: its origins lose access at once; its comments stay in Redis."""
+    from moderation.sites import SiteError
+
+    try:
+        _sites().remove(name)
+    except SiteError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"site {name} removed")
 
 
 @main.group()

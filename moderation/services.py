@@ -4,7 +4,7 @@ and kept in ``app.extensions["moderation"]``."""
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
@@ -17,6 +17,8 @@ from moderation.accounts import Accounts
 from moderation.articles import ArticleLibrary
 from moderation.audit import AuditLog
 from moderation.queue import ReviewQueue
+from moderation.sites import DEFAULT as DEFAULT_SITE
+from moderation.sites import SiteRegistry
 from moderation.store import CommentStore
 
 CONTENT = Path(__file__).parent / "content" / "articles"
@@ -26,12 +28,24 @@ CONTENT = Path(__file__).parent / "content" / "articles"
 class Services:
     redis: redis.Redis
     challenges: ChallengeStore
-    comments: CommentStore
+    comments: CommentStore  # the default site's: the service's own article pages
     queue: ReviewQueue
     articles: ArticleLibrary
     ip_secret: bytes
     accounts: Accounts
     audit: AuditLog
+    sites: SiteRegistry
+    clock: Callable[[], float] = time.time
+    _stores: dict[str, CommentStore] = field(default_factory=dict)
+
+    def store_for(self, site: str) -> CommentStore:
+        """One store per site, made on first use (its scripts are registered once)."""
+        if site == DEFAULT_SITE:
+            return self.comments
+        store = self._stores.get(site)
+        if store is None:
+            store = self._stores[site] = CommentStore(self.redis, site=site, clock=self.clock)
+        return store
 
 
 def connect(url: str, timeout: float) -> redis.Redis:
@@ -78,6 +92,8 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         ip_secret=config["SECRET_KEY"].encode(),
         accounts=Accounts(client, clock=clock),
         audit=AuditLog(client, clock=clock),
+        sites=SiteRegistry(client, clock=clock),
+        clock=clock,
     )
 
 

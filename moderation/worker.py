@@ -72,21 +72,26 @@ class Worker:
         while not self.stop_event.is_set():
             if max_batches is not None and self.stats.batches >= max_batches:
                 break
-            entries = self._reclaim()
-            if not entries:
-                entries = self.queue.read(
-                    self.name, count=self.batch_size, block_ms=None if burst else self.block_ms
-                )
-            if not entries:
-                if burst:
-                    break
-                continue
-            self.process(entries)
-            self.stats.batches += 1
-            if self.stats.batches % 100 == 0:
-                self.queue.trim()
+            if not self.step(block=not burst) and burst:
+                break
         self.queue.trim()
         return self.stats
+
+    def step(self, block: bool = False) -> bool:
+        """One batch: stale entries first, else new ones (waiting up to
+        ``block_ms`` if ``block``). Returns whether there was anything to do."""
+        entries = self._reclaim()
+        if not entries:
+            entries = self.queue.read(
+                self.name, count=self.batch_size, block_ms=self.block_ms if block else None
+            )
+        if not entries:
+            return False
+        self.process(entries)
+        self.stats.batches += 1
+        if self.stats.batches % 100 == 0:
+            self.queue.trim()
+        return True
 
     def _reclaim(self) -> list[QueueEntry]:
         """Entries idle too long in any consumer, minus those past their last try."""
@@ -192,3 +197,35 @@ class Worker:
     ) -> Verdict:  # fmt: skip
         decision = self.policy.decide(score, sample.body)
         return Verdict(decision.status, score, version, features, decision.rules)
+
+
+def run_sites(
+    make_worker: Callable[[str], Worker],
+    sites: Callable[[], list[str]],
+    stop_event: threading.Event,
+    *,
+    burst: bool = False,
+    idle_wait: float = 0.2,
+) -> list[Worker]:
+    """Serve the review stream of every site (the list is re-read each round,
+    so a site added while running is picked up). With one site, reads block
+    on its stream; with several, an idle round waits ``idle_wait`` seconds."""
+    workers: dict[str, Worker] = {}
+    while not stop_event.is_set():
+        names = sites()
+        busy = False
+        for site in names:
+            worker = workers.get(site)
+            if worker is None:
+                worker = workers[site] = make_worker(site)
+                worker.stop_event = stop_event
+                worker.queue.ensure_group()
+            busy = worker.step(block=not burst and len(names) == 1) or busy
+        if not busy:
+            if burst:
+                break
+            if len(names) > 1:
+                stop_event.wait(idle_wait)
+    for worker in workers.values():
+        worker.queue.trim()
+    return list(workers.values())

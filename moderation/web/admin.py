@@ -35,8 +35,13 @@ DECISIONS = {"approve": "approved", "reject": "rejected", "spam": "spam", "revie
 TABS = ("review", "pending", "spam", "approved", "rejected")
 LABELS = {"review": "À relire", "pending": "En attente", "spam": "Spam",
           "approved": "Publiés", "rejected": "Refusés"}  # fmt: skip
-RULES = {"likely_good": "probablement bon", "too_many_links": "trop de liens",
-         "blocklist": "mot bloqué", "unscored": "non évalué", "dead_letter": "échec du classifieur"}
+RULES = {
+    "likely_good": "probablement bon",
+    "too_many_links": "trop de liens",
+    "blocklist": "mot bloqué",
+    "unscored": "non évalué",
+    "dead_letter": "échec du classifieur",
+}
 PAGE = 25
 SIGN_IN_FAILED = "Adresse ou mot de passe incorrect."
 

@@ -1,6 +1,7 @@
 """The public JSON API (``/api/v1``)."""
 
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -9,8 +10,10 @@ from captcha import CaptchaError
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
 from moderation.services import services
+from moderation.sites import DEFAULT
 from moderation.store import is_comment_id
 from moderation.validation import InvalidField, clean_comment
+from moderation.web.cors import Unregistered, add_cors_headers, request_site
 from moderation.web.errors import ApiError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -18,9 +21,32 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PAGE_MAX = 500
 
 
+# A registered site names its threads itself (typically its article slugs).
+SITE_THREAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    return add_cors_headers(request, response)
+
+
+def _site() -> str:
+    try:
+        return request_site(request)
+    except Unregistered as error:
+        message = "Ce site n’est pas autorisé à utiliser les commentaires."
+        raise ApiError(403, "origin_not_allowed", message) from error
+
+
 def _known_thread(thread: str | None, field: str = "thread") -> str:
+    """A thread of the request's site: an article of ours, or any well-formed
+    id for a registered site."""
     if not thread:
         raise ApiError(400, "required", "Le paramètre thread est obligatoire.", field)
+    if _site() != DEFAULT:
+        if not SITE_THREAD.fullmatch(thread):
+            raise ApiError(400, "invalid_thread", "Identifiant de discussion invalide.", field)
+        return thread
     if not is_slug(thread):
         raise ApiError(400, "invalid_thread", "Identifiant de discussion invalide.", field)
     if thread not in services().articles:
@@ -73,7 +99,7 @@ def _no_store(response: Response) -> Response:
 @bp.get("/challenge")
 def challenge() -> Response:
     thread = _known_thread(request.args.get("thread"))
-    issued = services().challenges.issue(thread)
+    issued = services().challenges.issue(thread, namespace=_site())
     return _no_store(jsonify(
         {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}
     ))  # fmt: skip
@@ -91,12 +117,13 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
         raise ApiError(400, error.code, error.message, error.field) from error
     token, answer = _captcha(body)
     svc = services()
+    site = _site()
     # Inputs are checked first, so a typo does not burn the reader's answer.
     try:
-        svc.challenges.check(token, thread, answer)
+        svc.challenges.check(token, thread, answer, namespace=site)
     except CaptchaError as error:
         raise ApiError(403, error.code, str(error), "captcha.answer") from error
-    comment = svc.comments.save(
+    comment = svc.store_for(site).save(
         thread, data,
         ip_hash=ip_hash(svc.ip_secret, request.remote_addr),
         user_agent=request.user_agent.string,
@@ -115,7 +142,8 @@ def list_comments(thread: str) -> Response:
     limit = request.args.get("limit", "200")
     if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
         raise ApiError(400, "invalid_limit", f"limit doit être entre 1 et {PAGE_MAX}.", "limit")
-    comments, cursor = services().comments.approved(thread, after=after, limit=int(limit))
+    store = services().store_for(_site())
+    comments, cursor = store.approved(thread, after=after, limit=int(limit))
     return jsonify(
         {"thread": thread, "comments": [comment.public() for comment in comments], "next": cursor}
     )
@@ -123,7 +151,8 @@ def list_comments(thread: str) -> Response:
 
 @bp.get("/comments/<comment_id>")
 def comment_status(comment_id: str) -> Response:
-    comment = services().comments.get(comment_id) if is_comment_id(comment_id) else None
+    store = services().store_for(_site())
+    comment = store.get(comment_id) if is_comment_id(comment_id) else None
     if comment is None:
         raise ApiError(404, "comment_not_found", "Ce commentaire n’existe pas.")
     payload = {"id": comment.id, "status": comment.status, "thread": comment.thread}
