@@ -38,6 +38,9 @@ class Services:
     clock: Callable[[], float] = time.time
     _stores: dict[str, CommentStore] = field(default_factory=dict)
 
+    def audit_for(self, site: str) -> AuditLog:
+        return self.audit if site == DEFAULT_SITE else AuditLog(self.redis, site, clock=self.clock)
+
     def store_for(self, site: str) -> CommentStore:
         """One store per site, made on first use (its scripts are registered once)."""
         if site == DEFAULT_SITE:

@@ -27,6 +27,7 @@ from moderation.charts import bar_chart, meter
 from moderation.dashboard import dashboard as build_dashboard
 from moderation.login_guard import LoginGuard
 from moderation.services import services
+from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.store import STATUSES, CommentNotFound, StatusConflict, is_comment_id
 
 bp = Blueprint("admin", __name__, url_prefix="/moderation")
@@ -68,6 +69,14 @@ def no_framing(response: Response) -> Response:
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _chosen_site() -> str:
+    """The site being moderated (``?site=`` or the form's ``site``), default ours."""
+    site = request.values.get("site") or DEFAULT_SITE
+    if site not in services().sites.names():
+        abort(404)
+    return site
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -134,7 +143,8 @@ def queue() -> str:
     articles = services().articles
     if thread is not None and thread not in articles:
         abort(404)
-    store = services().comments
+    site = _chosen_site()
+    store = services().store_for(site)
     cursor = request.args.get("cursor") or None
     if sort == "uncertain" and status == "review" and thread is None:
         offset = int(cursor) if cursor and cursor.isdecimal() else 0
@@ -148,7 +158,8 @@ def queue() -> str:
     return render_template(
         "moderation/queue.html", status=status, comments=comments, next_cursor=after,
         counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
-        cursor=cursor, sort=sort, thread=thread, rules=RULES,
+        cursor=cursor, sort=sort, thread=thread, rules=RULES, site=site,
+        sites=services().sites.names(),
     )  # fmt: skip
 
 
@@ -156,7 +167,8 @@ def queue() -> str:
 @login_required
 def decide() -> Response:
     status = request.form.get("status", "review")
-    back = url_for(".queue", status=status if status in STATUSES else "review")
+    site = _chosen_site()
+    back = url_for(".queue", status=status if status in STATUSES else "review", site=site)
     single = request.form.get("action", "")
     if single:
         comment_id, _, decision = single.partition(":")
@@ -168,7 +180,7 @@ def decide() -> Response:
         flash("Choisissez une action et au moins un commentaire.", "error")
         return redirect(back, 303)
     done, conflicts = [], []
-    store = services().comments
+    store = services().store_for(site)
     for comment_id in targets:
         expected = request.form.get(f"expected-{comment_id}") or None
         try:
@@ -181,7 +193,7 @@ def decide() -> Response:
             conflicts.append((comment_id, "supprimé"))
     if done:
         flash(f"{len(done)} commentaire(s) : {LABELS[DECISIONS[decision]].lower()}.", "done")
-        session["undo"] = {"ids": done, "status": DECISIONS[decision]}
+        session["undo"] = {"ids": done, "status": DECISIONS[decision], "site": site}
     for comment_id, current in conflicts:
         flash(f"Conflit : un autre modérateur a déjà traité {comment_id} (« {current} »). "
               "Rien n’a été écrasé.", "error")  # fmt: skip
@@ -195,14 +207,14 @@ def undo() -> Response:
     if not last:
         flash("Rien à annuler.", "error")
         return redirect(url_for(".queue"), 303)
-    store = services().comments
+    store = services().store_for(last.get("site", DEFAULT_SITE))
     for comment_id in last["ids"]:
         try:
             store.decide(comment_id, "review", g.moderator, expected=last["status"], via="undo")
         except (StatusConflict, CommentNotFound):
             flash(f"{comment_id} a changé depuis : non annulé.", "error")
     flash("Décision annulée : renvoyé en relecture.", "done")
-    return redirect(url_for(".queue", status=last["status"]), 303)
+    return redirect(url_for(".queue", status=last["status"], site=last.get("site")), 303)
 
 
 @bp.get("/audit")
@@ -210,20 +222,24 @@ def undo() -> Response:
 def audit() -> str:
     moderator = request.args.get("moderator") or None
     comment = request.args.get("comment") or None
-    entries = services().audit.entries(moderator=moderator, comment=comment, limit=200)
+    site = _chosen_site()
+    entries = services().audit_for(site).entries(moderator=moderator, comment=comment, limit=200)
     return render_template("moderation/audit.html", entries=entries, moderator=moderator,
-                           comment=comment, form=ActionForm())  # fmt: skip
+                           comment=comment, form=ActionForm(), site=site,
+                           sites=services().sites.names())  # fmt: skip
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
+    site = _chosen_site()
     figures = build_dashboard(
-        services().comments, services().audit, now=_now(),
+        services().store_for(site), services().audit_for(site), now=_now(),
         spam_threshold=current_app.config["SPAM_THRESHOLD"],
     )  # fmt: skip
     per_day = [(day.strftime("%d/%m"), float(count)) for day, count in figures.decisions_per_day]
     return render_template(
         "moderation/dashboard.html", figures=figures, labels=LABELS,
         chart=bar_chart(per_day, title="Décisions par jour (30 jours)"), meter=meter,
+        site=site, sites=services().sites.names(),
     )  # fmt: skip

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from moderation.accounts import Accounts
 from moderation.services import services
+from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.store import STATUSES, CommentNotFound, StatusConflict, is_comment_id
 from moderation.web.errors import ApiError, api_error
 
@@ -36,6 +37,13 @@ def token_required(view: Any) -> Any:
     return guarded
 
 
+def _site() -> str:
+    site = request.args.get("site") or DEFAULT_SITE
+    if site not in services().sites.names():
+        raise ApiError(404, "site_not_found", "Ce site n’existe pas.", "site")
+    return site
+
+
 def moderator_view(comment: Any) -> dict[str, Any]:
     """Everything a moderator needs to decide; the e-mail included, never the IP hash."""
     return {
@@ -46,6 +54,7 @@ def moderator_view(comment: Any) -> dict[str, Any]:
         "model_version": comment.model_version or None,
         "features": comment.features_list,
         "rules": comment.rules_list,
+        "site": comment.site,
     }
 
 
@@ -62,7 +71,7 @@ def queue() -> Response:
     limit = request.args.get("limit", "50")
     if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
         raise ApiError(400, "invalid_limit", f"limit doit être entre 1 et {PAGE_MAX}.", "limit")
-    store = services().comments
+    store = services().store_for(_site())
     comments, after = store.in_status(status, after=cursor, limit=int(limit))
     return jsonify({
         "status": status, "count": store.count(status),
@@ -88,8 +97,10 @@ def decide(comment_id: str) -> Response:
     if expected is not None and expected not in STATUSES:
         raise ApiError(400, "invalid_status", "expected n’est pas un statut.", "expected")
     try:
-        previous = services().comments.decide(
-            comment_id, DECISIONS[decision], g.moderator, expected=expected, via="api"
+        previous = (
+            services()
+            .store_for(_site())
+            .decide(comment_id, DECISIONS[decision], g.moderator, expected=expected, via="api")
         )
     except CommentNotFound as error:
         raise ApiError(404, "comment_not_found", "Ce commentaire n’existe pas.") from error

@@ -206,3 +206,21 @@ def test_the_dashboard_shows_known_figures(signed_in, services, clock, redis_cli
     assert '<td class="figure" data-status="spam">1</td>' in html
     assert "2 décisions sur 30 jours" in html
     assert "<svg" in html and "<script" not in html.split("</main>")[0].split("<main")[1]
+
+
+def test_moderating_a_registered_sites_comments(signed_in, services, clock, client):
+    services.sites.add("news", ["https://news.example.org"])
+    store = services.store_for("news")
+    comment_id = store.save("story-1", DATA).id
+    store.set_status(comment_id, "review")
+    assert comment_id not in signed_in.get("/moderation/").get_data(as_text=True)
+    html = signed_in.get("/moderation/?site=news").get_data(as_text=True)
+    assert f'id="item-{comment_id}"' in html and "news / story-1" in html
+    signed_in.post("/moderation/decide", data={
+        "csrf_token": csrf(html), "status": "review", "site": "news",
+        "action": f"{comment_id}:approve", f"expected-{comment_id}": "review",
+    })  # fmt: skip
+    assert store.status(comment_id) == "approved"
+    audit = signed_in.get("/moderation/audit?site=news").get_data(as_text=True)
+    assert comment_id in audit
+    assert signed_in.get("/moderation/?site=nope").status_code == 404

@@ -130,3 +130,17 @@ def test_decisions_and_token_use_are_audited(client, services, auth, redis_clien
     assert decision.fields["via"] == "api"
     calls = [e for e in log.entries(moderator="mod@example.org") if e.fields.get("event") == "api"]
     assert calls and calls[0].fields["path"].endswith("/decision")
+
+
+def test_the_api_moderates_a_registered_site(client, services, auth):
+    services.sites.add("news", ["https://news.example.org"])
+    store = services.store_for("news")
+    comment_id = store.save("story-1", DATA).id
+    store.set_status(comment_id, "review")
+    page = client.get(f"{API}/queue?site=news", headers=auth).get_json()
+    assert [item["id"] for item in page["items"]] == [comment_id]
+    assert page["items"][0]["site"] == "news"
+    response = client.post(f"{API}/comments/{comment_id}/decision?site=news",
+                           json={"decision": "approve"}, headers=auth)  # fmt: skip
+    assert response.status_code == 200 and store.status(comment_id) == "approved"
+    assert client.get(f"{API}/queue?site=nope", headers=auth).status_code == 404
