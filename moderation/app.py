@@ -62,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     _register_filters(app)
 
-    from moderation.web import admin, api, errors, health, moderation_api, pages
+    from moderation.web import admin, api, errors, health, moderation_api, pages, widget
 
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(widget.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
     return app

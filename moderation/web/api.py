@@ -96,6 +96,20 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+@bp.get("/origin")
+def origin_check() -> Response:
+    """Whether the calling page's origin may use the API. Readable by any page
+    (it says nothing else), so the widget can explain a refusal clearly."""
+    try:
+        site = request_site(request)
+    except Unregistered:
+        site = None
+    response = jsonify({"allowed": site is not None})
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/challenge")
 def challenge() -> Response:
     thread = _known_thread(request.args.get("thread"))

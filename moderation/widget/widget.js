@@ -1,0 +1,194 @@
+/* Comment widget: <script src=".../embed.js" data-thread="slug" data-lang="fr" async>.
+   Renders into an open shadow root on #comments (or data-target); comment text
+   only ever goes into text nodes. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script) { return; }
+  var T = {
+    fr: { title: "Commentaires", none: "Aucun commentaire pour l’instant.", form: "Laisser un commentaire",
+      name: "Nom", email: "E-mail (jamais publié)", url: "Site web (facultatif)", body: "Commentaire",
+      send: "Publier le commentaire", sending: "Envoi…", pending: "Votre commentaire est en attente de modération.",
+      yours: "Votre commentaire (en attente de modération)", published: "Votre commentaire a été publié.",
+      refused: "Votre commentaire n’a pas été publié.", newq: "Répondez à la nouvelle question.",
+      down: "Les commentaires sont indisponibles pour le moment.", forbidden: "Ce site n’est pas autorisé à afficher les commentaires.",
+      answer: "Répondez au calcul en chiffres." },
+    en: { title: "Comments", none: "No comments yet.", form: "Leave a comment",
+      name: "Name", email: "E-mail (never published)", url: "Website (optional)", body: "Comment",
+      send: "Post comment", sending: "Sending…", pending: "Your comment is awaiting moderation.",
+      yours: "Your comment (awaiting moderation)", published: "Your comment has been published.",
+      refused: "Your comment was not published.", newq: "Please answer the new question.",
+      down: "Comments are unavailable at the moment.", forbidden: "This site may not show these comments.",
+      answer: "Answer the sum in digits." }
+  };
+  var thread = script.getAttribute("data-thread") || "";
+  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "fr").slice(0, 2);
+  var t = T[lang] || T.fr;
+  var base = new URL(script.src).origin + "/api/v1";
+  var host = document.getElementById(script.getAttribute("data-target") || "comments");
+  if (!host || !thread) { return; }
+  var draftKey = "comments:draft:" + thread, mineKey = "comments:mine:" + thread;
+  var root = host.shadowRoot || host.attachShadow({ mode: "open" });
+  root.textContent = "";
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text != null) { node.textContent = text; }
+    return node;
+  }
+  function add(parent) {
+    for (var i = 1; i < arguments.length; i++) { parent.appendChild(arguments[i]); }
+    return parent;
+  }
+  function put(parent, child) { parent.appendChild(child); return child; }
+  function api(path, options) {
+    return fetch(base + path, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { status: response.status, body: body };
+      });
+    });
+  }
+  function store(key, value) {
+    try { if (value == null) { localStorage.removeItem(key); } else { localStorage.setItem(key, JSON.stringify(value)); } } catch (e) { /* private mode */ }
+  }
+  function load(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+
+  add(root, el("style", {}, "__CSS__"));
+  var box = put(root, el("section", { "class": "w", lang: lang, "aria-label": t.title }));
+  add(box, el("h2", {}, t.title));
+  var live = put(box, el("p", { "class": "live", role: "status", "aria-live": "polite" }));
+  var list = put(box, el("ol", { "class": "list" }));
+  var mine = put(box, el("div", { "class": "mine" }));
+
+  function comment(c, own) {
+    var li = el("li", { "class": own ? "c own" : "c" });
+    var who = el("p", { "class": "meta" });
+    if (c.url && /^https?:\/\//i.test(c.url)) {
+      add(who, el("a", { href: c.url, rel: "nofollow ugc noopener", target: "_blank" }, c.author));
+    } else { add(who, el("strong", {}, c.author)); }
+    if (c.created_at) {
+      add(who, document.createTextNode(" · "), el("time", { datetime: c.created_at }, new Date(c.created_at).toLocaleString(lang)));
+    }
+    var body = el("div", { "class": "body" });
+    String(c.body || "").split(/\n{2,}/).forEach(function (para) {
+      var p = el("p");
+      para.split(/(https?:\/\/[^\s<>"']+)/).forEach(function (part, i) {
+        if (i % 2) { add(p, el("a", { href: part, rel: "nofollow ugc noopener", target: "_blank" }, part)); }
+        else { add(p, document.createTextNode(part)); }
+      });
+      add(body, p);
+    });
+    return add(li, who, body);
+  }
+
+  function failed() {
+    // An unregistered origin gets no CORS grant, so the browser hides the
+    // answer; this one endpoint says whether that is the reason.
+    return api("/origin").then(function (r) {
+      live.textContent = r.body && r.body.allowed === false ? t.forbidden : t.down;
+    }, function () { live.textContent = t.down; }).then(function () { return false; });
+  }
+
+  function refresh() {
+    return api("/threads/" + encodeURIComponent(thread) + "/comments").then(function (r) {
+      list.textContent = "";
+      if (r.status !== 200) { live.textContent = r.status === 403 ? t.forbidden : t.down; return false; }
+      r.body.comments.forEach(function (c) { add(list, comment(c)); });
+      if (!r.body.comments.length) { add(list, el("li", { "class": "none" }, t.none)); }
+      return true;
+    }, failed);
+  }
+
+  function showMine() {
+    var own = load(mineKey);
+    mine.textContent = "";
+    if (!own) { return; }
+    api("/comments/" + encodeURIComponent(own.id)).then(function (r) {
+      var status = r.body && r.body.status;
+      if (status === "approved") { store(mineKey, null); live.textContent = t.published; refresh(); return; }
+      if (status === "rejected" || status === "spam" || r.status === 404) { store(mineKey, null); return; }
+      add(mine, el("p", { "class": "note" }, t.yours), add(el("ol", { "class": "list" }), comment(own, true)));
+    });
+  }
+
+  var form = el("form", { "class": "f", novalidate: "" });
+  var fields = {};
+  function field(name, label, type, extra) {
+    var id = "w-" + name, wrap = el("div", { "class": "fl" });
+    var input = el(type === "textarea" ? "textarea" : "input", Object.assign({ id: id, name: name }, extra || {}));
+    if (type !== "textarea") { input.type = type; }
+    var error = el("p", { "class": "err", id: id + "-err" });
+    input.setAttribute("aria-describedby", id + "-err");
+    fields[name] = { input: input, error: error, label: el("label", { "for": id }, label) };
+    return add(wrap, fields[name].label, input, error);
+  }
+  add(form, el("h3", {}, t.form),
+    field("author", t.name, "text", { autocomplete: "name", maxlength: "80" }),
+    field("email", t.email, "email", { autocomplete: "email" }),
+    field("url", t.url, "url", { autocomplete: "url" }),
+    field("body", t.body, "textarea", { rows: "5", maxlength: "5000" }),
+    field("answer", "…", "text", { inputmode: "numeric", autocomplete: "off" }));
+  var hint = el("p", { "class": "hint" }, t.answer);
+  var send = el("button", { type: "submit" }, t.send);
+  add(form, hint, send);
+  add(box, form);
+  var token = null;
+
+  function question(message) {
+    return api("/challenge?thread=" + encodeURIComponent(thread)).then(function (r) {
+      if (r.status !== 200) { fields.answer.label.textContent = "—"; return; }
+      token = r.body.token;
+      fields.answer.label.textContent = r.body.question;
+      fields.answer.input.value = "";
+      if (message) { fields.answer.error.textContent = message; }
+    });
+  }
+
+  var draft = load(draftKey) || {};
+  ["author", "email", "url", "body"].forEach(function (name) {
+    fields[name].input.value = draft[name] || "";
+    fields[name].input.addEventListener("input", function () {
+      draft[name] = fields[name].input.value; store(draftKey, draft);
+    });
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    Object.keys(fields).forEach(function (k) { fields[k].error.textContent = ""; fields[k].input.removeAttribute("aria-invalid"); });
+    live.textContent = "";
+    send.disabled = true; send.textContent = t.sending;
+    var payload = { author: fields.author.input.value, email: fields.email.input.value,
+      url: fields.url.input.value, body: fields.body.input.value,
+      captcha: { token: token, answer: fields.answer.input.value } };
+    api("/threads/" + encodeURIComponent(thread) + "/comments", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload)
+    }).then(function (r) {
+      send.disabled = false; send.textContent = t.send;
+      if (r.status === 202) {
+        store(mineKey, { id: r.body.id, author: payload.author, url: payload.url, body: payload.body });
+        store(draftKey, null); draft = {};
+        fields.body.input.value = "";
+        live.textContent = t.pending;
+        live.setAttribute("tabindex", "-1"); live.focus();
+        showMine(); question();
+        return;
+      }
+      var error = (r.body && r.body.error) || {};
+      var name = (error.field || "").indexOf("captcha") === 0 ? "answer" : error.field;
+      var target = fields[name];
+      if (target) {
+        target.error.textContent = error.message || t.down;
+        target.input.setAttribute("aria-invalid", "true");
+      } else { live.textContent = error.message || t.down; }
+      if (r.status === 403 && name === "answer") { question(error.message + " " + t.newq); }
+      (target ? target.input : live).focus();
+    }, function () {
+      send.disabled = false; send.textContent = t.send; live.textContent = t.down;
+    });
+  });
+
+  refresh().then(function (ok) { if (ok) { question(); showMine(); } else { form.hidden = true; } });
+}());

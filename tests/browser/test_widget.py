@@ -1,0 +1,184 @@
+"""The widget embedded in a page served from another origin (another port)."""
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Response
+
+from moderation.validation import CommentInput
+from tests.arith import solve
+
+pytestmark = pytest.mark.browser
+
+HOST_CSS = """
+p, li, label { color: rgb(255, 0, 0) !important; font-size: 40px !important; }
+h2 { font-size: 11px; }
+"""
+
+
+def host_page(service: str, thread: str, lang: str = "fr") -> str:
+    return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
+<style>{HOST_CSS}</style></head><body>
+<h2 id="host-title">Un article du journal</h2><p id="host-text">Texte de l’article.</p>
+<div id="comments"><a href="{service}/">Voir les commentaires</a></div>
+<script src="{service}/embed.js" data-thread="{thread}" async></script>
+</body></html>"""
+
+
+@pytest.fixture
+def host(live_server):
+    """A news site of its own, on another port: another origin."""
+    pages = {}
+
+    def app(environ, start_response):
+        body = pages.get(environ["PATH_INFO"], "")
+        return Response(body, status=200 if body else 404, mimetype="text/html")(
+            environ, start_response
+        )
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{server.server_port}"
+    pages["/story.html"] = host_page(live_server, "story-1")
+    yield origin, pages
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def registered(host, services):
+    origin, pages = host
+    services.sites.add("journal", [origin])
+    return origin, pages
+
+
+QUESTION_READY = """() => {
+  const root = document.getElementById('comments').shadowRoot;
+  const label = root && root.querySelector('label[for=w-answer]');
+  return label && label.textContent.includes('=');
+}"""
+
+
+def wait_for_question(page):
+    page.wait_for_function(QUESTION_READY)
+    return page.locator("#comments label[for=w-answer]").inner_text()
+
+
+def approved(services, body, author="Abonné"):
+    store = services.store_for("journal")
+    store.clock.advance(1)  # ids sort by time: keep the order of creation
+    data = CommentInput(author=author, email="a@example.org", url="https://blog.example.org",
+                        body=body)  # fmt: skip
+    comment = store.save("story-1", data)
+    store.set_status(comment.id, "approved")
+    return comment.id
+
+
+def open_host(browser, origin, path="/story.html"):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    dialogs, errors = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(origin + path)
+    return page, dialogs, errors
+
+
+def test_the_widget_shows_approved_comments_as_text(browser, registered, services):
+    origin, _pages = registered
+    approved(services, "Premier avis publié.")
+    approved(services, "<img src=x onerror=alert(1)> et <script>alert(2)</script>")
+    page, dialogs, errors = open_host(browser, origin)
+    comments = page.locator("#comments .c")
+    comments.nth(1).wait_for()
+    assert comments.count() == 2
+    assert comments.nth(0).locator(".body").inner_text() == "Premier avis publié."
+    assert "<img src=x onerror=alert(1)>" in comments.nth(1).inner_text()
+    assert (
+        page.evaluate(
+            "document.getElementById('comments').shadowRoot.querySelectorAll('img, script').length"
+        )
+        == 0
+    )
+    author = comments.nth(0).locator(".meta a")
+    assert author.get_attribute("rel") == "nofollow ugc noopener"
+    page.wait_for_timeout(200)
+    assert dialogs == [] and errors == []
+    page.context.close()
+
+
+def test_host_css_stays_out_and_widget_css_stays_in(browser, registered, services):
+    origin, _pages = registered
+    approved(services, "Un avis.")
+    page, _dialogs, _errors = open_host(browser, origin)
+    inner = page.locator("#comments .c .body p").first
+    inner.wait_for()
+    assert inner.evaluate("e => getComputedStyle(e).color") != "rgb(255, 0, 0)"
+    assert inner.evaluate("e => getComputedStyle(e).fontSize") != "40px"
+    assert page.locator("#host-text").evaluate("e => getComputedStyle(e).color") == "rgb(255, 0, 0)"
+    assert page.locator("#host-title").evaluate("e => getComputedStyle(e).fontSize") == "11px"
+    page.context.close()
+
+
+def test_a_reader_posts_from_the_widget(browser, registered, services):
+    origin, _pages = registered
+    page, dialogs, errors = open_host(browser, origin)
+    label = page.locator("#comments label[for=w-answer]")
+    wait_for_question(page)
+    page.get_by_label("Nom").fill("Camille")
+    page.get_by_label("E-mail (jamais publié)").fill("camille@example.org")
+    page.get_by_label("Commentaire", exact=True).fill("Très juste, merci.")
+    first_question = label.inner_text()
+    page.get_by_label(first_question).fill(str(solve(first_question) + 1))
+    page.get_by_role("button", name="Publier le commentaire").click()
+    error = page.locator("#comments #w-answer-err")
+    error.filter(has_text="incorrecte").wait_for()
+    assert (
+        page.get_by_label("Commentaire", exact=True).input_value() == "Très juste, merci."
+    )  # text kept
+    page.wait_for_function(  # a fresh question replaced the burnt one
+        "old => document.getElementById('comments').shadowRoot"
+        ".querySelector('label[for=w-answer]').textContent !== old",
+        arg=first_question,
+    )
+    page.get_by_label(label.inner_text()).fill(str(solve(label.inner_text())))
+    page.get_by_role("button", name="Publier le commentaire").click()
+    page.locator("#comments .live").filter(
+        has_text="Votre commentaire est en attente de modération"
+    ).wait_for()
+    page.locator("#comments .own").wait_for()
+    store = services.store_for("journal")
+    assert store.count("pending") == 1
+    assert dialogs == [] and errors == []
+    page.context.close()
+
+
+def test_keyboard_only_posting(browser, registered, services):
+    origin, _pages = registered
+    page, _dialogs, _errors = open_host(browser, origin)
+    question = wait_for_question(page)
+    page.get_by_label("Nom").focus()
+    page.keyboard.type("Zoé")
+    page.keyboard.press("Tab")
+    page.keyboard.type("zoe@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Au clavier seulement.")
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(solve(question)))
+    page.keyboard.press("Enter")
+    page.locator("#comments .live").filter(has_text="en attente de modération").wait_for()
+    assert services.store_for("journal").count("pending") == 1
+    page.context.close()
+
+
+def test_an_unregistered_origin_gets_a_clear_error_and_no_comments(browser, host, services):
+    origin, _pages = host  # not registered
+    services.sites.add("journal", ["https://elsewhere.example.org"])
+    approved(services, "Ne doit pas s’afficher.")
+    page, _dialogs, _errors = open_host(browser, origin)
+    page.locator("#comments .live").filter(has_text="pas autorisé").wait_for()
+    assert page.locator("#comments .c").count() == 0
+    page.context.close()
