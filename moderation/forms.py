@@ -52,11 +52,15 @@ class CommentForm(FlaskForm):
         render_kw={"rows": 6, "maxlength": validation.BODY_MAX},
     )
     captcha_token = HiddenField()
-    captcha = CaptchaField("Question", [ArithmeticCaptcha(_challenges, lambda form: form.thread)])
+    captcha = CaptchaField(
+        "Question",
+        [ArithmeticCaptcha(_challenges, lambda form: form.thread, lambda form: form.site)],
+    )
 
-    def __init__(self, thread: str, **kwargs: object) -> None:
+    def __init__(self, thread: str, site: str = "default", **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.thread = thread
+        self.site = site
 
     def validate(self, extra_validators: object = None) -> bool:
         """Check the CAPTCHA last, and only when everything else is right,
@@ -69,5 +73,5 @@ class CommentForm(FlaskForm):
 
     def ask(self, challenges: ChallengeStore) -> None:
         """Put a fresh question on the form."""
-        challenge = challenges.issue(self.thread)
+        challenge = challenges.issue(self.thread, namespace=self.site)
         self.captcha.ask(self, challenge.token, challenge.question)

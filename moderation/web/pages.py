@@ -1,6 +1,7 @@
 """Article pages and the comment form under them (Post/Redirect/Get)."""
 
 import logging
+from dataclasses import dataclass
 
 import redis
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +12,9 @@ from moderation.articles import Article
 from moderation.client_ip import ip_hash
 from moderation.forms import CommentForm
 from moderation.services import services
+from moderation.sites import DEFAULT
 from moderation.validation import CommentInput
+from moderation.web.api import SITE_THREAD
 
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
@@ -27,67 +30,99 @@ SESSION_EXPIRED = (
 )
 
 
-def _render(article: Article, form: CommentForm, status: int = 200, notice: str = "") -> tuple:
-    """The article, its approved comments and the form with a fresh question."""
+@dataclass(frozen=True)
+class Thread:
+    """Where a comment form posts: an article of ours, or a registered site's thread."""
+
+    site: str
+    thread: str
+    article: Article | None
+
+    @property
+    def action(self) -> str:
+        if self.article is not None:
+            return url_for("pages.article", slug=self.thread)
+        return url_for("pages.site_thread", site=self.site, thread=self.thread)
+
+
+def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = "") -> tuple:
+    """The thread's approved comments and the form with a fresh question."""
     svc = services()
     comments, comments_ok = [], True
     try:
-        comments, _ = svc.comments.approved(article.slug, limit=500)
+        comments, _ = svc.store_for(target.site).approved(target.thread, limit=500)
         form.ask(svc.challenges)
     except redis.RedisError as error:
-        log.warning("Redis unavailable while rendering %s: %s", article.slug, error)
+        log.warning("Redis unavailable while rendering %s: %s", target.thread, error)
         comments_ok = False
         notice = notice or STORE_DOWN
         status = max(status, 503) if request.method == "POST" else status
     html = render_template(
-        "article.html", article=article, form=form, comments=comments,
-        comments_ok=comments_ok, notice=notice,
+        "article.html" if target.article else "site_thread.html",
+        article=target.article, site=target.site, thread=target.thread, action=target.action,
+        form=form, comments=comments, comments_ok=comments_ok, notice=notice,
     )  # fmt: skip
     return html, status
 
 
-def _article(slug: str) -> Article:
-    article = services().articles.get(slug)
-    if article is None:
+def _target(site: str, thread: str) -> Thread:
+    if site == DEFAULT:
+        article = services().articles.get(thread)
+        if article is None:
+            abort(404)
+        return Thread(DEFAULT, thread, article)
+    if services().sites.get(site) is None or not SITE_THREAD.fullmatch(thread):
         abort(404)
-    return article
+    return Thread(site, thread, None)
 
 
 @bp.get("/")
 def home() -> tuple:
     article = services().articles.newest()
-    return _render(article, CommentForm(thread=article.slug))
+    return _render(Thread(DEFAULT, article.slug, article), CommentForm(thread=article.slug))
 
 
 @bp.route("/articles/<slug>", methods=["GET", "POST"])
 def article(slug: str) -> tuple | Response:
-    article = _article(slug)
-    form = CommentForm(thread=article.slug)
+    return _thread_page(_target(DEFAULT, slug))
+
+
+@bp.route("/sites/<site>/threads/<thread>", methods=["GET", "POST"])
+def site_thread(site: str, thread: str) -> tuple | Response:
+    """A registered site's thread with the server-rendered form: where the
+    widget's no-JavaScript link leads."""
+    return _thread_page(_target(site, thread))
+
+
+def _thread_page(target: Thread) -> tuple | Response:
+    form = CommentForm(thread=target.thread, site=target.site)
     if request.method == "GET":
-        return _render(article, form)
+        return _render(target, form)
     svc = services()
     try:
         if form.validate_on_submit():
-            svc.comments.save(
-                article.slug,
+            svc.store_for(target.site).save(
+                target.thread,
                 CommentInput(author=form.author.data, email=form.email.data,
                              body=form.body.data, url=form.url.data),
                 ip_hash=ip_hash(svc.ip_secret, request.remote_addr),
                 user_agent=request.user_agent.string,
             )  # fmt: skip
             flash(PENDING, "pending")
-            return redirect(url_for(".article", slug=article.slug, _anchor="commentaires"), 303)
+            return redirect(target.action + "#commentaires", 303)
     except redis.RedisError as error:
         log.warning("Redis unavailable while saving a comment: %s", error)
-        return _render(article, form, 503, STORE_DOWN)
+        return _render(target, form, 503, STORE_DOWN)
     status = 403 if form.captcha.captcha_error else 400
-    return _render(article, form, status)
+    return _render(target, form, status)
 
 
 @bp.app_errorhandler(CSRFError)
 def csrf_failed(error: CSRFError) -> tuple | Response:
     """On the comment form, keep the reader's text rather than a bare 400."""
-    if request.endpoint == "pages.article" and request.view_args:
-        article = _article(request.view_args["slug"])
-        return _render(article, CommentForm(thread=article.slug), 400, SESSION_EXPIRED)
+    args = request.view_args or {}
+    if request.endpoint in {"pages.article", "pages.site_thread"}:
+        target = _target(args.get("site", DEFAULT), args.get("slug") or args.get("thread", ""))
+        form = CommentForm(thread=target.thread, site=target.site)
+        return _render(target, form, 400, SESSION_EXPIRED)
     return render_template("error.html", status=400, message=error.description), 400

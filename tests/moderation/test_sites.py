@@ -147,3 +147,19 @@ def test_the_worker_serves_every_site(redis_server, redis_client, client, servic
     assert "2 classified" in result.stdout
     assert ReviewQueue(redis_client, "news").pending() == 0
     assert services.store_for("news").count("pending") == 0
+
+
+def test_the_no_javascript_page_of_a_site_thread(client, services, news, redis_client):
+    from tests.moderation.reader import form_data
+
+    page = client.get("/sites/news/threads/story-42")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Laisser un commentaire" in html
+    assert 'action="/sites/news/threads/story-42#formulaire"' in html
+    response = client.post("/sites/news/threads/story-42", data=form_data(html, body="Sans JS"))
+    assert response.status_code == 303
+    (comment,) = services.store_for("news").in_status("pending")[0]
+    assert (comment.thread, comment.body) == ("story-42", "Sans JS")
+    assert client.get("/sites/nope/threads/story-42").status_code == 404
+    assert client.get("/sites/news/threads/bad%20thread").status_code == 404
