@@ -11,8 +11,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.utils import murmurhash3_32
 
-from classifiers.ngrams import char_ngram_matrix
-from classifiers.ngrams import column as char_column
+from classifiers.ngrams import char_ngram_matrix, text_windows
 from classifiers.normalise import domain_of, find_urls, normalise
 from classifiers.sample import Sample
 
@@ -129,33 +128,49 @@ class Featuriser:
         meta = sp.csr_matrix(np.vstack([meta_values(sample) for sample in samples]) * META_SCALE)
         return sp.hstack([chars, words, meta], format="csr")
 
-    def name_columns(self, sample: Sample) -> dict[int, list[tuple[str, str]]]:
-        """Column → the (word or n-gram, kind) occurrences behind it, for this sample.
+    def contributions(
+        self, sample: Sample, row: sp.csr_matrix, weights: np.ndarray
+    ) -> dict[tuple[str, str], float]:
+        """This sample's score (minus the intercept) split among readable names.
 
-        A character n-gram is attributed to the words it overlaps, so a
-        moderator reads « casino » rather than « asin ».
+        Each character n-gram counts for the word under its middle character,
+        so a moderator reads « casino » rather than « asin »; word n-grams and
+        form signals are named as they are. The parts add up to the margin.
         """
-        text = _SPACE_RUN.sub(" ", self.text(sample))  # as the char analyzer sees it
-        owner: list[str | None] = []
-        for token in re.split(r"( )", text):
-            owner.extend([None] * len(token) if token == " " else [token] * len(token))
-        columns: dict[int, list[tuple[str, str]]] = {}
-        low, high = self.settings.char_ngram_range
-        for size in range(low, min(high, len(text)) + 1):
-            for start in range(len(text) - size + 1):
-                words = dict.fromkeys(w for w in owner[start : start + size] if w is not None)
-                column = char_column(text[start : start + size], self.settings.n_char_features)
-                occurrences = columns.setdefault(column, [])
-                # One occurrence, shared by the words it touches.
-                occurrences.extend((word, "char") for word in words or [" "])
-        offset = self.settings.n_char_features
-        for gram in self.words.build_analyzer()(_word_text(sample, self.text(sample))):
+        totals: dict[tuple[str, str], float] = {}
+        values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        text = _SPACE_RUN.sub(" ", self.text(sample))
+        n_char = self.settings.n_char_features
+        starts, sizes, cols = text_windows(text, self.settings.char_ngram_range, n_char)
+        if len(cols):
+            _unique, counts = np.unique(cols, return_counts=True)
+            norm = float(np.sqrt(np.sum(counts.astype(np.float64) ** 2)))
+            share = weights[cols] / norm  # one occurrence of a normalised count
+            word_of = np.full(len(text), -1, dtype=np.int64)
+            words = []
+            for match in re.finditer(r"\S+", text):
+                word_of[match.start() : match.end()] = len(words)
+                words.append(match.group(0))
+            owner = word_of[starts + sizes // 2]
+            owner = np.where(owner < 0, word_of[starts], owner)
+            owner = np.where(owner < 0, word_of[starts + sizes - 1], owner)
+            per_word = np.bincount(owner[owner >= 0], weights=share[owner >= 0],
+                                   minlength=len(words))  # fmt: skip
+            for word, total in zip(words, per_word.tolist(), strict=True):
+                key = (word, "text")
+                totals[key] = totals.get(key, 0.0) + total
+        offset = n_char
+        for gram in set(self.words.build_analyzer()(_word_text(sample, self.text(sample)))):
             column = self._column(gram, offset, self.settings.n_word_features)
-            columns.setdefault(column, []).append((gram, "word"))
+            if column in values:
+                key = (gram, "phrase" if " " in gram else "text")
+                totals[key] = totals.get(key, 0.0) + weights[column] * values.pop(column)
         offset += self.settings.n_word_features
-        for position, (name, _label) in enumerate(META):
-            columns[offset + position] = [(name, "meta")]
-        return columns
+        for position, (_name, label) in enumerate(META):
+            column = offset + position
+            if column in values:
+                totals[(label, "signal")] = weights[column] * values[column]
+        return totals
 
     @staticmethod
     def _column(gram: str, offset: int, size: int) -> int:

@@ -17,7 +17,6 @@ from classifiers.features import META, Feature, FeatureSettings, Featuriser
 from classifiers.sample import Sample
 
 CLASSES = np.array([0, 1])
-_META_LABELS = dict(META)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,33 +120,24 @@ class SpamClassifier(ClassifierMixin, BaseEstimator):
         list reads « casino +1.9 », « number of links +0.8 », never a hash.
         """
         sample = Sample.of(sample)
-        row = self.featuriser_.transform([sample])
-        weights = self.sgd_.coef_[0]
-        columns = self.featuriser_.name_columns(sample)
-        totals: dict[tuple[str, str], float] = {}
-        for column, value in zip(row.indices, row.data, strict=True):
-            owners = columns.get(int(column))
-            contribution = float(weights[column] * value)
-            if not owners or contribution == 0.0:
-                continue
-            share = contribution / len(owners)
-            for name, kind in owners:
-                key = self._display(name, kind)
-                totals[key] = totals.get(key, 0.0) + share
+        return self._ranked(sample, self.featuriser_.transform([sample]), top)
+
+    def score_and_explain(
+        self, samples: Sequence[Sample], top: int = 8
+    ) -> tuple[np.ndarray, list[list[Contribution]]]:
+        """Spam probabilities and explanations from one featurisation of the batch."""
+        matrix = self.featuriser_.transform(samples)
+        scores = self.sgd_.predict_proba(matrix)[:, 1]
+        return scores, [self._ranked(s, matrix[i], top) for i, s in enumerate(samples)]
+
+    def _ranked(self, sample: Sample, row: object, top: int) -> list[Contribution]:
+        totals = self.featuriser_.contributions(sample, row, self.sgd_.coef_[0])
         ranked = sorted(totals.items(), key=lambda item: abs(item[1]), reverse=True)
         return [
-            Contribution(feature=name, kind=kind, weight=round(weight, 4))
+            Contribution(feature=name, kind=kind, weight=round(float(weight), 4))
             for (name, kind), weight in ranked[:top]
             if abs(weight) >= 1e-4
         ]
-
-    @staticmethod
-    def _display(name: str, kind: str) -> tuple[str, str]:
-        if kind == "meta":
-            return _META_LABELS[name], "signal"
-        if kind == "word" and " " in name:
-            return name, "phrase"
-        return name, "text"
 
     # -- internals --------------------------------------------------------
 

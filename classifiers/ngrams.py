@@ -41,15 +41,16 @@ def column(gram: str, n_features: int) -> int:
     return value % n_features
 
 
-def char_ngram_matrix(
+def _windows(
     texts: Sequence[str], ngram_range: tuple[int, int], n_features: int
-) -> sp.csr_matrix:
-    """Counts of every character n-gram of each text, rows scaled to unit L2 norm."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(text index, start offset in the joined texts, size, column) of every
+    character n-gram of every text."""
     lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     codes = codes.astype(np.uint64) + np.uint64(1)
     owner = np.repeat(np.arange(len(texts)), lengths)  # which text each character belongs to
-    rows, cols = [], []
+    rows, starts, sizes, cols = [], [], [], []
     low, high = ngram_range
     for size in range(low, high + 1):
         windows = len(codes) - size + 1
@@ -61,9 +62,26 @@ def char_ngram_matrix(
         hashed = hashed * _P + np.uint64(size)
         inside = owner[:windows] == owner[size - 1 : size - 1 + windows]  # not across texts
         rows.append(owner[:windows][inside])
+        starts.append(np.flatnonzero(inside))
+        sizes.append(np.full(int(inside.sum()), size, dtype=np.int64))
         cols.append((_mix(hashed[inside]) % np.uint64(n_features)).astype(np.int64))
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    return tuple(np.concatenate(part) if part else empty for part in (rows, starts, sizes, cols))
+
+
+def text_windows(
+    text: str, ngram_range: tuple[int, int], n_features: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, size, column) of every character n-gram of one text."""
+    _rows, starts, sizes, cols = _windows([text], ngram_range, n_features)
+    return starts, sizes, cols
+
+
+def char_ngram_matrix(
+    texts: Sequence[str], ngram_range: tuple[int, int], n_features: int
+) -> sp.csr_matrix:
+    """Counts of every character n-gram of each text, rows scaled to unit L2 norm."""
+    row, _starts, _sizes, col = _windows(texts, ngram_range, n_features)
     matrix = sp.csr_matrix(
         (np.ones(len(row)), (row, col)), shape=(len(texts), n_features), dtype=np.float64
     )

@@ -166,14 +166,15 @@ class Worker:
         if model is None:
             return [self._route(None, "", sample, []) for sample in samples]
         try:
-            scores = model.predict_proba(samples)[:, 1].tolist()
+            scores, explained = model.score_and_explain(samples, top=self.explain_top)
         except Exception:
             log.exception("batch scoring failed; scoring one by one")
             return [self._one(model, version or "", sample) for sample in samples]
         return [
-            self._route(score, version or "", sample, self._explain(model, sample))
-            for score, sample in zip(scores, samples, strict=True)
-        ]
+            self._route(float(score), version or "", sample,
+                        [(item.feature, item.kind, item.weight) for item in contributions])
+            for score, sample, contributions in zip(scores, samples, explained, strict=True)
+        ]  # fmt: skip
 
     def _one(self, model: object, version: str, sample: Sample) -> Verdict | None:
         try:
