@@ -62,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     _register_filters(app)
 
-    from moderation.web import admin, api, errors, health, moderation_api, pages, widget
+    from moderation.web import admin, api, errors, health, moderation_api, pages, security, widget
 
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
@@ -73,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(widget.bp)
     app.register_blueprint(health.bp)
     errors.register(app)
+    security.register(app)
     return app
 
 

@@ -25,11 +25,15 @@ class Bundle:
 
 
 @cache
+def widget_css() -> str:
+    return (SOURCE / "widget.css").read_text(encoding="utf-8").strip()
+
+
+@cache
 def bundle() -> Bundle:
     """JS with its CSS inlined (one request, one cache entry), built once."""
     script = (SOURCE / "widget.js").read_text(encoding="utf-8")
-    css = (SOURCE / "widget.css").read_text(encoding="utf-8").strip()
-    body = script.replace('"__CSS__"', json.dumps(css)).encode("utf-8")
+    body = script.replace('"__CSS__"', json.dumps(widget_css())).encode("utf-8")
     return Bundle(hashlib.sha256(body).hexdigest()[:16], body, gzip.compress(body, 9, mtime=0))
 
 

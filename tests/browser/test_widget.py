@@ -182,3 +182,17 @@ def test_an_unregistered_origin_gets_a_clear_error_and_no_comments(browser, host
     page.locator("#comments .live").filter(has_text="pas autorisé").wait_for()
     assert page.locator("#comments .c").count() == 0
     page.context.close()
+
+
+def test_the_embed_page_example_runs_under_our_policy(browser, live_server):
+    page = browser.new_context().new_page()
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text
+            and violations.append(message.text))  # fmt: skip
+    page.goto(live_server + "/embed")
+    wait_for_question(page)
+    assert (
+        page.locator("#comments section.w").evaluate("e => getComputedStyle(e).maxWidth") == "672px"
+    )  # the widget's own stylesheet applied (42rem)
+    assert violations == []
+    page.context.close()
