@@ -76,7 +76,7 @@ class ChallengeStore:
         question = make_question(self.rng, allow_multiply=self.allow_multiply)
         token = secrets.token_urlsafe(24)  # 192 bits
         issued_at = self.clock()
-        value = f"{question.answer}|{issued_at + self.ttl:.3f}|{issued_at:.3f}|{thread}"
+        value = f"{question.answer}|{issued_at + self.ttl!r}|{issued_at!r}|{thread}"
         self.client.set(self.key(token, namespace), value, ex=self.ttl)
         return Challenge(token=token, question=question.text, expires_in=self.ttl)
 

@@ -39,6 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Extra folder of Markdown articles (default: `<instance>/articles`)."),
     Setting("CAPTCHA_TTL", 600, int, "Seconds a CAPTCHA question stays valid."),
     Setting("CAPTCHA_MULTIPLY", False, _bool, "Also ask multiplications (`12 × 3 =`)."),
+    Setting("MIN_FILL_SECONDS", 3.0, float,
+            "A comment answered sooner after its question is dropped silently (bots)."),
     Setting("REDIS_SOCKET_TIMEOUT", 2.0, float,
             "Seconds before a Redis call is given up (the request then gets 503)."),
     Setting("MODERATOR_IDLE_MINUTES", 30, int,

@@ -44,6 +44,11 @@ class SiteKeys:
         return f"dead:{self.tag}"
 
     @property
+    def traps(self) -> str:
+        """How many submissions each bot trap caught (see bot_traps.py)."""
+        return f"traps:{self.tag}"
+
+    @property
     def audit(self) -> str:
         """Every moderator decision, append-only."""
         return f"audit:{self.tag}"

@@ -52,6 +52,9 @@ def make_app(redis_server, redis_client, clock, tmp_path):
             "SECRET_KEY": "test-secret",
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "CLOCK": clock,
+            # The test clock stands still, so every answer would come "too fast":
+            # the fill-time trap is configured and tested in test_bot_traps.py.
+            "MIN_FILL_SECONDS": 0,
         }
         config.update(overrides)
         return create_app(config)

@@ -4,14 +4,15 @@ import json
 import re
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from captcha import CaptchaError
+from moderation import bot_traps
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
 from moderation.services import services
 from moderation.sites import DEFAULT
-from moderation.store import is_comment_id
+from moderation.store import is_comment_id, new_comment_id
 from moderation.validation import InvalidField, clean_comment
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
 from moderation.web.errors import ApiError
@@ -134,9 +135,17 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     site = _site()
     # Inputs are checked first, so a typo does not burn the reader's answer.
     try:
-        svc.challenges.check(token, thread, answer, namespace=site)
+        passed = svc.challenges.check(token, thread, answer, namespace=site)
     except CaptchaError as error:
         raise ApiError(403, error.code, str(error), "captcha.answer") from error
+    now = svc.clock()
+    traps = bot_traps.caught(body.get(bot_traps.HONEYPOT), passed.issued_at, now,
+                             current_app.config["MIN_FILL_SECONDS"])  # fmt: skip
+    if traps:  # answered exactly like a success, stored nowhere
+        bot_traps.count(svc.redis, site, traps)
+        fake = new_comment_id(now)
+        response = _no_store(jsonify({"id": fake, "status": "pending"}))
+        return response, 202, {"Location": url_for("api.comment_status", comment_id=fake)}
     comment = svc.store_for(site).save(
         thread, data,
         ip_hash=ip_hash(svc.ip_secret, request.remote_addr),

@@ -4,10 +4,20 @@ import logging
 from dataclasses import dataclass
 
 import redis
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
+from moderation import bot_traps
 from moderation.articles import Article
 from moderation.client_ip import ip_hash
 from moderation.forms import CommentForm
@@ -101,6 +111,13 @@ def _thread_page(target: Thread) -> tuple | Response:
     svc = services()
     try:
         if form.validate_on_submit():
+            now = svc.clock()
+            traps = bot_traps.caught(form.homepage.data, form.captcha.passed.issued_at, now,
+                                     current_app.config["MIN_FILL_SECONDS"])  # fmt: skip
+            if traps:  # the same answer as a success; nothing stored
+                bot_traps.count(svc.redis, target.site, traps)
+                flash(PENDING, "pending")
+                return redirect(target.action + "#commentaires", 303)
             svc.store_for(target.site).save(
                 target.thread,
                 CommentInput(author=form.author.data, email=form.email.data,

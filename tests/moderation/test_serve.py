@@ -140,6 +140,7 @@ def test_serve_keeps_comments_across_a_restart(tmp_path):
             "body": "Un commentaire qui doit survivre au redémarrage.",
             "captcha": {"token": issued["token"], "answer": solve(issued["question"])},
         }
+        time.sleep(3.1)  # a person takes a while; quicker answers are dropped as bots
         status, created = first.request("POST", f"/api/v1/threads/{THREAD}/comments", payload)
         assert status == 202, created
         assert created["status"] == "pending"
@@ -157,7 +158,9 @@ def test_serve_keeps_comments_across_a_restart(tmp_path):
         assert second.redis_port() is not None, second.output
         status, stored = second.get(f"/api/v1/comments/{comment_id}")
         assert status == 200, stored
-        assert stored == {"id": comment_id, "status": "pending", "thread": THREAD}
+        # The worker beside the site may have classified it meanwhile: kept either way.
+        assert stored["id"] == comment_id and stored["thread"] == THREAD
+        assert stored["status"] in {"pending", "review"}
         assert second.terminate() == 0, second.output
         assert not accepts_connections(second.redis_port())
     finally:

@@ -1,0 +1,75 @@
+import re
+
+import pytest
+
+from moderation import bot_traps
+from tests.conftest import THREAD
+from tests.moderation.reader import comment_payload, form_data, post
+
+PAGE = f"/articles/{THREAD}"
+
+
+@pytest.fixture
+def strict_app(make_app):
+    return make_app(MIN_FILL_SECONDS=3)
+
+
+def stored(redis_client):
+    return list(redis_client.scan_iter("comment:*"))
+
+
+def test_a_filled_honeypot_looks_like_success_and_stores_nothing(client, redis_client):
+    response = post(client, comment_payload(client, homepage="https://spam.example"))
+    assert response.status_code == 202
+    body = response.get_json()
+    assert body["status"] == "pending" and len(body["id"]) == 26
+    assert response.headers["Location"].endswith(body["id"])
+    assert stored(redis_client) == []
+    assert bot_traps.counts(redis_client, "default") == {"honeypot": 1}
+
+
+def test_an_answer_faster_than_a_person_is_dropped(strict_app, clock, redis_client):
+    client = strict_app.test_client()
+    payload = comment_payload(client)
+    clock.advance(1)
+    assert post(client, payload).status_code == 202
+    assert stored(redis_client) == []
+    payload = comment_payload(client)
+    clock.advance(4)
+    assert post(client, payload).status_code == 202
+    assert len(stored(redis_client)) == 1
+    assert bot_traps.counts(redis_client, "default") == {"too_fast": 1}
+
+
+def test_both_traps_are_counted(strict_app, redis_client):
+    client = strict_app.test_client()
+    post(client, comment_payload(client, homepage="x"))
+    assert bot_traps.counts(redis_client, "default") == {"honeypot": 1, "too_fast": 1}
+
+
+def test_the_form_has_a_hidden_honeypot(client):
+    html = client.get(PAGE).get_data(as_text=True)
+    trap = re.search(r'<div class="hp" aria-hidden="true">.*?</div>', html, re.S)
+    assert trap
+    field = re.search(r"<input[^>]*name=\"homepage\"[^>]*>", trap.group(0)).group(0)
+    assert 'tabindex="-1"' in field and 'autocomplete="off"' in field
+
+
+def test_the_form_drops_a_bot_with_the_usual_answer(client, redis_client):
+    html = client.get(PAGE).get_data(as_text=True)
+    response = client.post(PAGE, data=form_data(html, homepage="http://bot.example"))
+    assert response.status_code == 303
+    assert "en attente de modération" in client.get(PAGE).get_data(as_text=True)
+    assert stored(redis_client) == []
+    assert bot_traps.counts(redis_client, "default") == {"honeypot": 1}
+
+
+def test_the_form_drops_a_hurried_answer(strict_app, clock, redis_client):
+    client = strict_app.test_client()
+    html = client.get(PAGE).get_data(as_text=True)
+    assert client.post(PAGE, data=form_data(html)).status_code == 303
+    assert stored(redis_client) == []
+    html = client.get(PAGE).get_data(as_text=True)
+    clock.advance(10)
+    assert client.post(PAGE, data=form_data(html)).status_code == 303
+    assert len(stored(redis_client)) == 1
