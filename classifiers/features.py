@@ -55,15 +55,6 @@ class FeatureSettings:
         return self.n_char_features + self.n_word_features + len(META)
 
 
-@dataclass(frozen=True, slots=True)
-class Feature:
-    """One column of the matrix, named for people."""
-
-    index: int
-    name: str
-    kind: str  # "char", "word" or "meta"
-
-
 def _word_text(sample: Sample, text: str) -> str:
     domain = sample.email.rpartition("@")[2].lower()
     extra = f" emaild_{domain.replace('.', '_').replace('-', '_')}" if domain else ""

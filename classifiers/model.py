@@ -13,7 +13,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.utils.class_weight import compute_sample_weight
 
-from classifiers.features import META, Feature, FeatureSettings, Featuriser
+from classifiers.features import FeatureSettings, Featuriser
 from classifiers.sample import Sample
 
 CLASSES = np.array([0, 1])
@@ -167,7 +167,3 @@ class SpamClassifier(ClassifierMixin, BaseEstimator):
     def _learned(self) -> None:
         self.classes_ = self.sgd_.classes_
         self.n_features_ = self.sgd_.coef_.shape[1]
-
-    def feature_names_(self) -> list[Feature]:
-        offset = self.n_char_features + self.n_word_features
-        return [Feature(offset + i, name, "meta") for i, (name, _label) in enumerate(META)]

@@ -342,6 +342,19 @@ def moderator_add(email: str, password_stdin: bool) -> None:
     click.echo(f"moderator {added} added")
 
 
+@moderator.command("password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def moderator_password(email: str, password_stdin: bool) -> None:
+    """Set a new password for EMAIL."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    _account_call(_accounts().set_password, email, password)
+    click.echo(f"password of {email} changed")
+
+
 @moderator.command("list")
 def moderator_list() -> None:
     accounts = _accounts()

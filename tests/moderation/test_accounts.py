@@ -1,6 +1,7 @@
 import time
 
 import pytest
+import redis
 from click.testing import CliRunner
 
 from moderation.accounts import AccountError, Accounts
@@ -86,4 +87,9 @@ def test_cli(redis_server, monkeypatch):
     short = runner.invoke(main, ["moderator", "add", "x@example.org", "--password-stdin"],
                           input="short\n")  # fmt: skip
     assert short.exit_code == 1 and "at least 12" in short.output
+    changed = runner.invoke(main, ["moderator", "password", "mod@example.org", "--password-stdin"],
+                            input="another long password\n")  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    accounts = Accounts(redis.Redis.from_url(redis_server.url, decode_responses=True))
+    assert accounts.check_password("mod@example.org", "another long password")
     assert runner.invoke(main, ["moderator", "remove", "mod@example.org"]).exit_code == 0
