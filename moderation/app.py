@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import redis
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from moderation import config
+from moderation import config, limits
 from moderation.rendering import author_link, render_comment
 from moderation.services import build, load_or_create_secret
 
@@ -59,6 +60,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except redis.RedisError as error:  # the worker creates it too; do not refuse to start
         log.warning("could not create the review consumer group yet: %s", error)
 
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    limits.init_app(app)
     csrf = CSRFProtect(app)
     _register_filters(app)
 

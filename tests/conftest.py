@@ -55,6 +55,8 @@ def make_app(redis_server, redis_client, clock, tmp_path):
             # The test clock stands still, so every answer would come "too fast":
             # the fill-time trap is configured and tested in test_bot_traps.py.
             "MIN_FILL_SECONDS": 0,
+            # Tests post many comments from one address; test_limits.py turns them on.
+            "RATELIMIT_ENABLED": False,
         }
         config.update(overrides)
         return create_app(config)

@@ -25,6 +25,7 @@ from wtforms import PasswordField, StringField
 
 from moderation.charts import bar_chart, meter
 from moderation.dashboard import dashboard as build_dashboard
+from moderation.limits import limiter, login_limit
 from moderation.login_guard import LoginGuard
 from moderation.services import services
 from moderation.sites import DEFAULT as DEFAULT_SITE
@@ -98,6 +99,7 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> Any:
     form = LoginForm()
     status = 200

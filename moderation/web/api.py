@@ -10,6 +10,7 @@ from captcha import CaptchaError
 from moderation import bot_traps
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
+from moderation.limits import challenge_limit, email_key, limiter, post_limit
 from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.store import is_comment_id, new_comment_id
@@ -112,6 +113,7 @@ def origin_check() -> Response:
 
 
 @bp.get("/challenge")
+@limiter.limit(challenge_limit)
 def challenge() -> Response:
     thread = _known_thread(request.args.get("thread"))
     issued = services().challenges.issue(thread, namespace=_site())
@@ -121,6 +123,8 @@ def challenge() -> Response:
 
 
 @bp.post("/threads/<thread>/comments")
+@limiter.limit(post_limit)
+@limiter.limit(post_limit, key_func=email_key)
 def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     thread = _known_thread(thread)
     body = _json_body()

@@ -4,8 +4,10 @@ as a page elsewhere."""
 import logging
 
 import redis
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from moderation.limits import retry_after
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +27,13 @@ MESSAGES = {
     405: "Méthode non autorisée.",
     413: "La requête est trop volumineuse.",
     415: "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+    429: "Trop de requêtes : patientez un peu avant de réessayer.",
     500: "Erreur interne.",
     503: "Le service de commentaires est momentanément indisponible. Réessayez dans un instant.",
 }
+
+
+THREAD_PAGES = {"pages.article", "pages.site_thread"}
 
 
 class ApiError(Exception):
@@ -63,7 +69,7 @@ def register(app: Flask) -> None:
         return api_error(error.status, error.code, error.message, error.field)
 
     @app.errorhandler(HTTPException)
-    def on_http_error(error: HTTPException) -> Response | tuple[str, int]:
+    def on_http_error(error: HTTPException) -> Response:
         status = error.code or 500
         message = MESSAGES.get(status) or error.description or "Erreur."
         if _wants_json():
@@ -71,12 +77,21 @@ def register(app: Flask) -> None:
             allowed = getattr(error, "valid_methods", None)
             if allowed:
                 response.headers["Allow"] = ", ".join(allowed)
-            return response
-        return _page(status, message)
+        else:
+            response = make_response(_page(status, message))
+        if status == 429:
+            response.headers["Retry-After"] = str(retry_after(error))
+        return response
 
     @app.errorhandler(redis.RedisError)
     def on_store_error(error: redis.RedisError) -> Response | tuple[str, int]:
         log.warning("Redis unavailable: %s", error)
         if _wants_json():
             return api_error(503, "store_unavailable", MESSAGES[503])
+        if request.method == "POST" and request.endpoint in THREAD_PAGES:
+            # Raised before the view (the rate limiter could not reach Redis):
+            # still give the reader their text back.
+            from moderation.web.pages import store_down
+
+            return store_down()
         return _page(503, MESSAGES[503])

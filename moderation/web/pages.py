@@ -21,6 +21,7 @@ from moderation import bot_traps
 from moderation.articles import Article
 from moderation.client_ip import ip_hash
 from moderation.forms import CommentForm
+from moderation.limits import email_key, limiter, post_limit
 from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.validation import CommentInput
@@ -93,11 +94,15 @@ def home() -> tuple:
 
 
 @bp.route("/articles/<slug>", methods=["GET", "POST"])
+@limiter.limit(post_limit, methods=["POST"])
+@limiter.limit(post_limit, methods=["POST"], key_func=email_key)
 def article(slug: str) -> tuple | Response:
     return _thread_page(_target(DEFAULT, slug))
 
 
 @bp.route("/sites/<site>/threads/<thread>", methods=["GET", "POST"])
+@limiter.limit(post_limit, methods=["POST"])
+@limiter.limit(post_limit, methods=["POST"], key_func=email_key)
 def site_thread(site: str, thread: str) -> tuple | Response:
     """A registered site's thread with the server-rendered form: where the
     widget's no-JavaScript link leads."""
@@ -132,6 +137,13 @@ def _thread_page(target: Thread) -> tuple | Response:
         return _render(target, form, 503, STORE_DOWN)
     status = 403 if form.captcha.captcha_error else 400
     return _render(target, form, status)
+
+
+def store_down() -> tuple:
+    """The thread page with the reader's text kept, when Redis failed early."""
+    args = request.view_args or {}
+    target = _target(args.get("site", DEFAULT), args.get("slug") or args.get("thread", ""))
+    return _render(target, CommentForm(thread=target.thread, site=target.site), 503, STORE_DOWN)
 
 
 @bp.app_errorhandler(CSRFError)
