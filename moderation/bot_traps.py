@@ -32,3 +32,21 @@ def count(client: redis.Redis, site: str, traps: list[str]) -> None:
 
 def counts(client: redis.Redis, site: str) -> dict[str, int]:
     return {trap: int(value) for trap, value in client.hgetall(SiteKeys(site).traps).items()}
+
+
+def wrong_answer(client: redis.Redis, who: str, window: int) -> int:
+    """Count one wrong CAPTCHA answer from ``who`` (a client key) in the window."""
+    key = f"wrong:{{traps}}:{who}"
+    with client.pipeline(transaction=False) as pipe:
+        pipe.set(key, 0, ex=window, nx=True)  # the window starts at the first miss
+        pipe.incr(key)
+        return int(pipe.execute()[1])
+
+
+def too_many_wrong(client: redis.Redis, who: str, limit: int) -> int:
+    """Seconds ``who`` must wait before new questions, 0 when they may have one."""
+    key = f"wrong:{{traps}}:{who}"
+    count = client.get(key)
+    if count is None or int(count) < limit:
+        return 0
+    return max(int(client.ttl(key)), 1)

@@ -6,17 +6,17 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from captcha import CaptchaError
+from captcha import CaptchaError, Wrong
 from moderation import bot_traps
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
-from moderation.limits import challenge_limit, email_key, limiter, post_limit
+from moderation.limits import challenge_limit, client_key, email_key, limiter, post_limit
 from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.store import is_comment_id, new_comment_id
 from moderation.validation import InvalidField, clean_comment
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
-from moderation.web.errors import ApiError
+from moderation.web.errors import ApiError, api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -116,6 +116,13 @@ def origin_check() -> Response:
 @limiter.limit(challenge_limit)
 def challenge() -> Response:
     thread = _known_thread(request.args.get("thread"))
+    config = current_app.config
+    wait = bot_traps.too_many_wrong(services().redis, client_key(), config["WRONG_ANSWERS_LIMIT"])
+    if wait:
+        message = "Trop de mauvaises réponses : réessayez plus tard."
+        response = api_error(429, "too_many_wrong_answers", message, "thread")
+        response.headers["Retry-After"] = str(wait)
+        return response
     issued = services().challenges.issue(thread, namespace=_site())
     return _no_store(jsonify(
         {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}
@@ -141,6 +148,10 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     try:
         passed = svc.challenges.check(token, thread, answer, namespace=site)
     except CaptchaError as error:
+        if isinstance(error, Wrong):
+            bot_traps.wrong_answer(
+                svc.redis, client_key(), current_app.config["WRONG_ANSWERS_WINDOW"]
+            )
         raise ApiError(403, error.code, str(error), "captcha.answer") from error
     now = svc.clock()
     traps = bot_traps.caught(body.get(bot_traps.HONEYPOT), passed.issued_at, now,

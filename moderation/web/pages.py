@@ -17,11 +17,12 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
+from captcha import Wrong
 from moderation import bot_traps
 from moderation.articles import Article
 from moderation.client_ip import ip_hash
 from moderation.forms import CommentForm
-from moderation.limits import email_key, limiter, post_limit
+from moderation.limits import client_key, email_key, limiter, post_limit
 from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.validation import CommentInput
@@ -34,6 +35,10 @@ PENDING = "Votre commentaire est en attente de modération."
 STORE_DOWN = (
     "Le service de commentaires est momentanément indisponible. Votre texte est conservé "
     "ci-dessous : réessayez dans un instant."
+)
+TOO_MANY_WRONG = (
+    "Trop de mauvaises réponses au calcul depuis votre connexion : réessayez plus tard. "
+    "Votre texte est conservé."
 )
 SESSION_EXPIRED = (
     "Votre session a expiré. Votre texte est conservé : répondez à la nouvelle question "
@@ -62,7 +67,12 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
     comments, comments_ok = [], True
     try:
         comments, _ = svc.store_for(target.site).approved(target.thread, limit=500)
-        form.ask(svc.challenges)
+        limit = current_app.config["WRONG_ANSWERS_LIMIT"]
+        if bot_traps.too_many_wrong(svc.redis, client_key(), limit):
+            notice = notice or TOO_MANY_WRONG
+            status = max(status, 429)
+        else:
+            form.ask(svc.challenges)
     except redis.RedisError as error:
         log.warning("Redis unavailable while rendering %s: %s", target.thread, error)
         comments_ok = False
@@ -136,6 +146,8 @@ def _thread_page(target: Thread) -> tuple | Response:
         log.warning("Redis unavailable while saving a comment: %s", error)
         return _render(target, form, 503, STORE_DOWN)
     status = 403 if form.captcha.captcha_error else 400
+    if isinstance(form.captcha.captcha_error, Wrong):
+        bot_traps.wrong_answer(svc.redis, client_key(), current_app.config["WRONG_ANSWERS_WINDOW"])
     return _render(target, form, status)
 
 

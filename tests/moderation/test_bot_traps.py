@@ -73,3 +73,37 @@ def test_the_form_drops_a_hurried_answer(strict_app, clock, redis_client):
     clock.advance(10)
     assert client.post(PAGE, data=form_data(html)).status_code == 303
     assert len(stored(redis_client)) == 1
+
+
+def test_too_many_wrong_answers_stop_new_questions(make_app, redis_client):
+    app = make_app(WRONG_ANSWERS_LIMIT=3, WRONG_ANSWERS_WINDOW=600)
+    client = app.test_client()
+    for _ in range(3):
+        payload = comment_payload(client)
+        payload["captcha"]["answer"] = str(int(payload["captcha"]["answer"]) + 1)
+        assert post(client, payload).status_code == 403
+    refused = client.get(f"/api/v1/challenge?thread={THREAD}")
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "too_many_wrong_answers"
+    assert 0 < int(refused.headers["Retry-After"]) <= 600
+    page = client.get(PAGE)
+    assert page.status_code == 429
+    html = page.get_data(as_text=True)
+    assert (
+        "Trop de mauvaises réponses" in html
+        and 'name="captcha_token" type="hidden" value=""' in html
+    )
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.77"
+    assert other.get(f"/api/v1/challenge?thread={THREAD}").status_code == 200
+
+
+def test_wrong_answers_on_the_form_count_too(make_app):
+    app = make_app(WRONG_ANSWERS_LIMIT=2)
+    client = app.test_client()
+    for _ in range(2):
+        html = client.get(PAGE).get_data(as_text=True)
+        data = form_data(html)
+        data["captcha"] = str(int(data["captcha"]) + 1)
+        assert client.post(PAGE, data=data).status_code in {403, 429}
+    assert client.get(f"/api/v1/challenge?thread={THREAD}").status_code == 429
