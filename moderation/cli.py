@@ -137,6 +137,7 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
         max_links=settings["MAX_LINKS"],
         blocklist=load_blocklist(settings["BLOCKLIST_FILE"]),
     )
+    from moderation.bursts import BurstDetector
     from moderation.sites import SiteRegistry
     from moderation.worker import run_sites
 
@@ -146,6 +147,8 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
             batch_size=batch or settings["WORKER_BATCH"],
             reclaim_after=settings["RECLAIM_AFTER"] if reclaim_after is None else reclaim_after,
             max_deliveries=settings["MAX_DELIVERIES"],
+            bursts=BurstDetector(client, site, window=settings["BURST_WINDOW"],
+                                 threshold=settings["BURST_THRESHOLD"]),
         )  # fmt: skip
 
     models = ModelCache(registry)

@@ -69,6 +69,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_LINKS", 2, int, "More links than this always sends a comment to review."),
     Setting("BLOCKLIST_FILE", None, str,
             "File of words or phrases (one a line, `#` comments) that send a comment to review."),
+    Setting("BURST_THRESHOLD", 3, int,
+            "The n-th near-identical comment within the window (any thread or author) "
+            "goes to review, flagged as a burst."),
+    Setting("BURST_WINDOW", 86400, int, "Seconds near-duplicates are remembered."),
     Setting("WORKER_BATCH", 100, int, "Comments a worker reads and scores at once."),
     Setting("RECLAIM_AFTER", 60.0, float,
             "Seconds after which a dead worker's entries are taken over."),

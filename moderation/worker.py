@@ -11,11 +11,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import redis
 
 from classifiers.sample import Sample
+from moderation.bursts import BurstDetector
 from moderation.models import ModelCache
 from moderation.policy import Policy
 from moderation.queue import QueueEntry, ReviewQueue
@@ -47,6 +48,7 @@ class Worker:
         reclaim_after: float = 60.0,
         max_deliveries: int = 5,
         explain_top: int = 8,
+        bursts: BurstDetector | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.queue = ReviewQueue(client, site)
@@ -59,6 +61,7 @@ class Worker:
         self.reclaim_after = reclaim_after
         self.max_deliveries = max_deliveries
         self.explain_top = explain_top
+        self.bursts = bursts
         self.stop_event = threading.Event()
         self.stats = WorkerStats()
 
@@ -142,6 +145,8 @@ class Worker:
         if not ready:
             return
         verdicts = self._verdicts([fields for _entry, fields in ready])
+        if self.bursts is not None:
+            verdicts = self._flag_bursts(ready, verdicts)
         items = []
         for (entry, fields), verdict in zip(ready, verdicts, strict=True):
             if verdict is None:
@@ -175,6 +180,24 @@ class Worker:
                         [(item.feature, item.kind, item.weight) for item in contributions])
             for score, sample, contributions in zip(scores, samples, explained, strict=True)
         ]  # fmt: skip
+
+    def _flag_bursts(
+        self, ready: list[tuple[QueueEntry, dict[str, str]]], verdicts: list[Verdict | None]
+    ) -> list[Verdict | None]:
+        """Near-duplicates posted again and again go to a person (or stay spam),
+        marked as part of a burst."""
+        assert self.bursts is not None
+        earlier = self.bursts.observe(
+            [(entry.comment_id, fields.get("body", "")) for entry, fields in ready]
+        )
+        flagged = []
+        for (entry, _fields), verdict in zip(ready, verdicts, strict=True):
+            if verdict is not None and self.bursts.is_burst(earlier[entry.comment_id]):
+                status = verdict.status if verdict.status == "spam" else "review"
+                rules = [rule for rule in verdict.rules if rule != "likely_good"] + ["burst"]
+                verdict = replace(verdict, status=status, rules=rules)
+            flagged.append(verdict)
+        return flagged
 
     def _one(self, model: object, version: str, sample: Sample) -> Verdict | None:
         try:

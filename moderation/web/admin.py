@@ -43,6 +43,7 @@ RULES = {
     "blocklist": "mot bloqué",
     "unscored": "non évalué",
     "dead_letter": "échec du classifieur",
+    "burst": "rafale de messages quasi identiques",
 }
 PAGE = 25
 SIGN_IN_FAILED = "Adresse ou mot de passe incorrect."
