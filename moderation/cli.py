@@ -332,16 +332,19 @@ def _account_call(call: "Any", *args: "Any") -> "Any":
         raise click.ClickException(str(error)) from error
 
 
+def _read_password(from_stdin: bool, prompt: str) -> str:
+    """One line of standard input (for scripts), else a hidden, confirmed prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
 @moderator.command("add")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def moderator_add(email: str, password_stdin: bool) -> None:
     """Create a moderator account (prompts for the password)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    added = _account_call(_accounts().add, email, password)
+    added = _account_call(_accounts().add, email, _read_password(password_stdin, "Password"))
     click.echo(f"moderator {added} added")
 
 
@@ -350,11 +353,7 @@ def moderator_add(email: str, password_stdin: bool) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def moderator_password(email: str, password_stdin: bool) -> None:
     """Set a new password for EMAIL."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    _account_call(_accounts().set_password, email, password)
+    _account_call(_accounts().set_password, email, _read_password(password_stdin, "New password"))
     click.echo(f"password of {email} changed")
 
 
