@@ -2,9 +2,9 @@
 against the 6 KB budget. `python -m bench.widget_size [--json]`."""
 
 import gzip
-import json
 import sys
 
+from bench.report import emit
 from moderation.web.widget import bundle
 
 BUDGET = 6144
@@ -18,12 +18,7 @@ def measure() -> dict[str, int | float]:
 
 
 def main() -> None:
-    figures = measure()
-    if "--json" in sys.argv:
-        print(json.dumps(figures))
-        return
-    for key, value in figures.items():
-        print(f"{key:>18}  {value}")
+    emit(measure(), "--json" in sys.argv)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,11 @@ and verdict writes cost. `python -m bench.worker_throughput [--n 3000] [--json]`
 """
 
 import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
 
+from bench.report import emit
 from classifiers.readers import read_examples
 from moderation.models import ModelCache, ModelRegistry
 from moderation.policy import Policy
@@ -58,12 +58,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--json", action="store_true")
-    figures = run(parser.parse_args().n)
-    if parser.parse_args().json:
-        print(json.dumps(figures))
-        return
-    for key, value in figures.items():
-        print(f"{key:>20}  {value}")
+    args = parser.parse_args()
+    emit(run(args.n), args.json)
 
 
 if __name__ == "__main__":
