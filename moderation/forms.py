@@ -3,7 +3,6 @@
 
 from collections.abc import Callable
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import StopValidation
@@ -11,6 +10,7 @@ from wtforms.validators import StopValidation
 from captcha import ChallengeStore
 from captcha.fields import ArithmeticCaptcha, CaptchaField
 from moderation import validation
+from moderation.services import services
 
 
 class Cleaned:
@@ -27,7 +27,7 @@ class Cleaned:
 
 
 def _challenges() -> ChallengeStore:
-    return current_app.extensions["moderation"].challenges
+    return services().challenges
 
 
 class CommentForm(FlaskForm):

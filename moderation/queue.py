@@ -23,14 +23,12 @@ class QueueEntry:
 
 
 def _entries(raw: list) -> list[QueueEntry]:
+    """Entries from a client made with decode_responses=True (services.connect)."""
     entries = []
     for entry_id, fields in raw:
         if fields is None:  # deleted from the stream while pending
             continue
-        entry_id = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-        value = fields.get(FIELD) or fields.get(FIELD.encode())
-        value = value.decode() if isinstance(value, bytes) else value
-        entries.append(QueueEntry(entry_id, value))
+        entries.append(QueueEntry(entry_id, fields.get(FIELD)))
     return entries
 
 

@@ -190,7 +190,7 @@ def list_comments(thread: str) -> Response:
 @bp.get("/comments/<comment_id>")
 def comment_status(comment_id: str) -> Response:
     store = services().store_for(_site())
-    comment = store.get(comment_id) if is_comment_id(comment_id) else None
+    comment = store.get(comment_id)  # None for an unknown or malformed id
     if comment is None:
         raise ApiError(404, "comment_not_found", "Ce commentaire n’existe pas.")
     payload = {"id": comment.id, "status": comment.status, "thread": comment.thread}

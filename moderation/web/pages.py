@@ -97,6 +97,12 @@ def _target(site: str, thread: str) -> Thread:
     return Thread(site, thread, None)
 
 
+def _request_target() -> Thread:
+    """The thread of the article or site-thread route being served."""
+    args = request.view_args or {}
+    return _target(args.get("site", DEFAULT), args.get("slug") or args.get("thread", ""))
+
+
 @bp.get("/")
 def home() -> tuple:
     article = services().articles.newest()
@@ -153,17 +159,15 @@ def _thread_page(target: Thread) -> tuple | Response:
 
 def store_down() -> tuple:
     """The thread page with the reader's text kept, when Redis failed early."""
-    args = request.view_args or {}
-    target = _target(args.get("site", DEFAULT), args.get("slug") or args.get("thread", ""))
+    target = _request_target()
     return _render(target, CommentForm(thread=target.thread, site=target.site), 503, STORE_DOWN)
 
 
 @bp.app_errorhandler(CSRFError)
 def csrf_failed(error: CSRFError) -> tuple | Response:
     """On the comment form, keep the reader's text rather than a bare 400."""
-    args = request.view_args or {}
     if request.endpoint in {"pages.article", "pages.site_thread"}:
-        target = _target(args.get("site", DEFAULT), args.get("slug") or args.get("thread", ""))
+        target = _request_target()
         form = CommentForm(thread=target.thread, site=target.site)
         return _render(target, form, 400, SESSION_EXPIRED)
     return render_template("error.html", status=400, message=error.description), 400
