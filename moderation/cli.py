@@ -122,14 +122,16 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
 @click.option("--batch", type=int, default=None, help="Comments per batch [WORKER_BATCH].")
 def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | None) -> None:
     """Classify queued comments (many workers may run)."""
+    from moderation.backoff import Backoff
+    from moderation.bursts import BurstDetector
     from moderation.models import ModelCache, ModelRegistry
     from moderation.policy import Policy, load_blocklist
-    from moderation.worker import Worker
+    from moderation.sites import SiteRegistry
+    from moderation.worker import OUTAGE, Worker, run_sites
 
     settings = _settings()
     client = _redis()
     registry = ModelRegistry(client)
-    registry.ensure_default()
     policy = Policy(
         spam_threshold=settings["SPAM_THRESHOLD"],
         approve_threshold=settings["APPROVE_THRESHOLD"],
@@ -137,9 +139,6 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
         max_links=settings["MAX_LINKS"],
         blocklist=load_blocklist(settings["BLOCKLIST_FILE"]),
     )
-    from moderation.bursts import BurstDetector
-    from moderation.sites import SiteRegistry
-    from moderation.worker import run_sites
 
     def make_worker(site: str) -> Worker:
         return Worker(
@@ -155,6 +154,17 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the batch, then exit
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    backoff = Backoff()
+    while not stop.is_set():  # a worker started before Redis waits for it
+        try:
+            registry.ensure_default()
+            break
+        except OUTAGE as error:
+            delay = backoff.next_delay()
+            logging.getLogger(__name__).warning(
+                "Redis unreachable (%s); retrying in %.1f s", error, delay
+            )
+            stop.wait(delay)
     started = time.monotonic()
     workers = run_sites(make_worker, SiteRegistry(client).names, stop, burst=burst)
     elapsed = time.monotonic() - started

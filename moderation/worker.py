@@ -7,6 +7,7 @@ reclaimed after ``reclaim_after`` seconds; an entry that failed
 human review, never to publication.
 """
 
+import contextlib
 import logging
 import threading
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass, replace
 import redis
 
 from classifiers.sample import Sample
+from moderation.backoff import Backoff
 from moderation.bursts import BurstDetector
 from moderation.models import ModelCache
 from moderation.policy import Policy
@@ -23,6 +25,9 @@ from moderation.queue import QueueEntry, ReviewQueue
 from moderation.store import CommentStore, Verdict
 
 log = logging.getLogger(__name__)
+
+# Redis unreachable or too slow: wait and try again, never give up on entries.
+OUTAGE = (redis.ConnectionError, redis.TimeoutError)
 
 
 @dataclass
@@ -165,6 +170,8 @@ class Worker:
         ]  # fmt: skip
         try:
             version, model = self.models.current()
+        except OUTAGE:
+            raise  # Redis is down, the model is not broken: the batch stays pending
         except Exception:  # a broken model must not stop the queue: people review
             log.exception("cannot load the active model; routing to review")
             version, model = None, None
@@ -230,26 +237,66 @@ def run_sites(
     *,
     burst: bool = False,
     idle_wait: float = 0.2,
+    backoff: Backoff | None = None,
 ) -> list[Worker]:
     """Serve the review stream of every site (the list is re-read each round,
     so a site added while running is picked up). With one site, reads block
-    on its stream; with several, an idle round waits ``idle_wait`` seconds."""
+    on its stream; with several, an idle round waits ``idle_wait`` seconds.
+
+    While Redis is unreachable, rounds are retried after growing waits; what
+    a worker had read stays pending and is taken over or finished later."""
+    backoff = backoff or Backoff()
     workers: dict[str, Worker] = {}
+    regroup = False
     while not stop_event.is_set():
-        names = sites()
-        busy = False
-        for site in names:
-            worker = workers.get(site)
-            if worker is None:
-                worker = workers[site] = make_worker(site)
-                worker.stop_event = stop_event
-                worker.queue.ensure_group()
-            busy = worker.step(block=not burst and len(names) == 1) or busy
+        try:
+            if regroup:
+                for worker in workers.values():
+                    worker.queue.ensure_group()
+                regroup = False
+            busy, several = _round(make_worker, sites(), workers, stop_event, burst)
+        except OUTAGE as error:
+            delay = backoff.next_delay()
+            log.warning("Redis unreachable (%s); retrying in %.1f s", error, delay)
+            stop_event.wait(delay)
+            continue
+        except redis.ResponseError as error:
+            if "NOGROUP" not in str(error):
+                raise
+            # Redis came back without our consumer group (restarted without
+            # persistence): make it again on the next round.
+            log.warning("consumer group missing; recreating it")
+            regroup = True
+            continue
+        if backoff.failures:
+            log.info("Redis reachable again")
+            backoff.reset()
         if not busy:
             if burst:
                 break
-            if len(names) > 1:
+            if several:
                 stop_event.wait(idle_wait)
     for worker in workers.values():
-        worker.queue.trim()
+        with contextlib.suppress(*OUTAGE):  # housekeeping; the next run trims
+            worker.queue.trim()
     return list(workers.values())
+
+
+def _round(
+    make_worker: Callable[[str], Worker],
+    names: list[str],
+    workers: dict[str, Worker],
+    stop_event: threading.Event,
+    burst: bool,
+) -> tuple[bool, bool]:
+    """One batch for each site; returns (any work done, several sites)."""
+    busy = False
+    for site in names:
+        worker = workers.get(site)
+        if worker is None:
+            worker = make_worker(site)
+            worker.stop_event = stop_event
+            worker.queue.ensure_group()
+            workers[site] = worker
+        busy = worker.step(block=not burst and len(names) == 1) or busy
+    return busy, len(names) > 1

@@ -12,6 +12,8 @@ from classifiers.model import SpamClassifier
 from moderation.models import ModelCache, ModelRegistry
 from moderation.policy import Policy
 from moderation.queue import ReviewQueue
+from moderation.redis_server import RedisServer, free_port
+from moderation.services import connect
 from moderation.store import CommentStore
 from moderation.validation import CommentInput
 from moderation.worker import Worker
@@ -194,3 +196,43 @@ def test_sigterm_finishes_the_batch_and_exits(redis_server, redis_client, store,
             process.kill()
     assert process.returncode == 0
     assert "1 classified" in output
+
+
+def _wait_classified(store, comment_id, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        comment = store.get(comment_id)
+        if comment is not None and comment.status != "pending":
+            return comment
+        time.sleep(0.05)
+    raise AssertionError(f"comment {comment_id} still pending after {timeout} s")
+
+
+def test_a_worker_waits_for_redis_and_survives_it_coming_back_empty(tmp_path):
+    server = RedisServer(tmp_path / "redis", persistent=False)
+    server.port = free_port()
+    process = _worker_process(server.url, "--name", "patient", stdout=subprocess.PIPE)
+    client = connect(server.url, 2.0)
+    try:
+        time.sleep(1.5)  # started before Redis: it waits instead of exiting
+        assert process.poll() is None
+        server.start()
+        store = CommentStore(client)
+        assert _wait_classified(store, store.save("t", HAM).id).status == "review"
+
+        # Redis restarts without its data: the consumer group is made again.
+        port = server.port
+        server.stop()
+        time.sleep(0.5)
+        server.port = port
+        server.start()
+        assert _wait_classified(store, store.save("t", SPAM).id).status == "spam"
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        client.close()
+        server.stop()
+    assert process.returncode == 0, output
+    assert "Redis unreachable" in output and "consumer group missing" in output
