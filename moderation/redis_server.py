@@ -49,12 +49,14 @@ class RedisServer:
         executable: str | None = None,
         port: int | None = None,
         persistent: bool = True,
+        appendfsync: str = "always",
         start_timeout: float = 10.0,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.executable = executable or find_executable(prefer_system=not persistent)
         self.port = port
         self.persistent = persistent
+        self.appendfsync = appendfsync
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self._owner = os.getpid()
@@ -74,9 +76,9 @@ class RedisServer:
             "--logfile", str(self.data_dir / "redis.log"),
         ]  # fmt: skip
         if self.persistent:
-            # Every write reaches the disk before Redis answers: a comment we
-            # acknowledged survives a crash of the whole machine.
-            args += ["--appendonly", "yes", "--appendfsync", "always"]
+            # "always": every write reaches the disk before Redis answers, so
+            # a comment we acknowledged survives a crash of the whole machine.
+            args += ["--appendonly", "yes", "--appendfsync", self.appendfsync]
         else:
             args += ["--appendonly", "no"]
         return args
@@ -133,6 +135,13 @@ class RedisServer:
                 self.process.wait()
         self.process = None
         return True
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: no flush, no goodbye (fault tests)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
 
     def __enter__(self) -> "RedisServer":
         return self.start()

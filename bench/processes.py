@@ -1,0 +1,208 @@
+"""The service as real processes on loopback: one redis-server, the web site
+(``moderation serve --no-worker``, gunicorn) and classifier workers
+(``moderation worker``). For the fault suite and the load benchmarks."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+from bench.http_reader import HttpReader
+from moderation.keys import SiteKeys
+from moderation.queue import GROUP
+from moderation.redis_server import RedisServer, free_port
+
+
+class ProcessError(RuntimeError):
+    """A process did not start or stop as it should."""
+
+
+def _child_env(redis_url: str, folder: Path, extra: dict[str, str] | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "REDIS_URL": redis_url,
+        "INSTANCE_PATH": str(folder / "instance"),
+        "RATELIMIT_ENABLED": "false",  # one client address sends everything
+        "MIN_FILL_SECONDS": "0",  # the readers here answer at machine speed
+        "REDIS_SOCKET_TIMEOUT": "1",
+    })  # fmt: skip
+    env.update(extra or {})
+    return env
+
+
+class Web:
+    """``moderation serve --no-worker`` with gunicorn's sync workers."""
+
+    def __init__(
+        self, redis_url: str, folder: Path, *, workers: int = 2,
+        env: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
+        self.port = free_port()
+        self.log = folder / f"web-{self.port}.log"
+        self.env = _child_env(redis_url, folder, env)
+        self.workers = workers
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> "Web":
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own command
+                [sys.executable, "-m", "moderation.cli", "serve", "--no-worker",
+                 "--port", str(self.port), "--workers", str(self.workers)],
+                stdout=log, stderr=subprocess.STDOUT, env=self.env,
+            )  # fmt: skip
+        reader = self.reader()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ProcessError(f"the web server exited; see {self.log}")
+            try:
+                if reader.request("GET", "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise ProcessError(f"the web server did not answer; see {self.log}")
+
+    def reader(self, timeout: float = 10.0) -> HttpReader:
+        return HttpReader("127.0.0.1", self.port, timeout=timeout)
+
+    def terminate(self, timeout: float = 40.0) -> int:
+        """SIGTERM: gunicorn finishes the requests in hand, then exits."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def cleanup(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+class WorkerProcess:
+    """One ``moderation worker``; entries a dead one held are taken over after
+    ``reclaim_after`` seconds by the others."""
+
+    def __init__(
+        self, redis_url: str, folder: Path, name: str, *,
+        reclaim_after: float = 1.0, batch: int = 50,
+    ) -> None:  # fmt: skip
+        self.name = name
+        self.log = folder / f"worker-{name}.log"
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own command
+                [sys.executable, "-m", "moderation.cli", "worker", "--name", name,
+                 "--reclaim-after", str(reclaim_after), "--batch", str(batch)],
+                stdout=log, stderr=subprocess.STDOUT, env=_child_env(redis_url, folder, None),
+            )  # fmt: skip
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def terminate(self, timeout: float = 30.0) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def cleanup(self) -> None:
+        if self.process.poll() is None:
+            self.kill()
+
+
+class Stack:
+    """Redis (append-only), the web site and ``workers`` classifier workers."""
+
+    def __init__(
+        self, folder: Path, *, workers: int = 2, appendfsync: str = "always",
+        web_workers: int = 2,
+    ) -> None:  # fmt: skip
+        self.folder = folder
+        self.redis = RedisServer(folder / "redis", persistent=True, appendfsync=appendfsync)
+        self.worker_count = workers
+        self.web_workers = web_workers
+        self.web: Web | None = None
+        self.workers: list[WorkerProcess] = []
+        self.spawned = 0
+        self.keys = SiteKeys("default")
+
+    def __enter__(self) -> "Stack":
+        self.redis.start()
+        try:
+            self.web = Web(self.redis.url, self.folder, workers=self.web_workers).start()
+            for _ in range(self.worker_count):
+                self.add_worker()
+        except BaseException:
+            self.cleanup()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.cleanup()
+
+    def cleanup(self) -> None:
+        for worker in self.workers:
+            worker.cleanup()
+        if self.web is not None:
+            self.web.cleanup()
+        self.redis.stop()
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.redis.port, decode_responses=True, socket_timeout=5)
+
+    def add_worker(self, **options: float) -> WorkerProcess:
+        self.spawned += 1
+        worker = WorkerProcess(self.redis.url, self.folder, f"w{self.spawned}", **options)
+        self.workers.append(worker)
+        return worker
+
+    def pending_by_consumer(self) -> dict[str, int]:
+        """Entries read but not yet acknowledged, per worker."""
+        with self.client() as client:
+            try:
+                summary = client.xpending(self.keys.queue, GROUP)
+            except redis.ResponseError:  # no stream or group yet
+                return {}
+        return {item["name"]: int(item["pending"]) for item in summary.get("consumers") or []}
+
+    def wait_reading(self, worker: WorkerProcess, timeout: float = 30.0) -> None:
+        """Until ``worker`` has started and asked the queue for entries."""
+        deadline = time.monotonic() + timeout
+        with self.client() as client:
+            while time.monotonic() < deadline:
+                try:
+                    consumers = client.xinfo_consumers(self.keys.queue, GROUP)
+                except redis.ResponseError:  # no group yet
+                    consumers = []
+                names = {item["name"] for item in consumers}
+                if worker.name in names:
+                    return
+                if worker.process.poll() is not None:
+                    break
+                time.sleep(0.02)
+        raise ProcessError(f"worker {worker.name} is not reading; see {worker.log}")
+
+    def restart_redis(self, down_for: float = 0.0, *, kill: bool = True) -> None:
+        """Crash (SIGKILL) or stop Redis, wait, start it again on the same port
+        with the same files."""
+        port = self.redis.port
+        if kill:
+            self.redis.kill()
+        else:
+            self.redis.stop()
+        time.sleep(down_for)
+        self.redis.port = port
+        self.redis.start()
+        if self.redis.port != port:
+            raise ProcessError("Redis came back on another port")
