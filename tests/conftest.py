@@ -45,6 +45,8 @@ def clock():
 
 @pytest.fixture
 def make_app(redis_server, redis_client, clock, tmp_path):
+    made = []
+
     def make(**overrides):
         config = {
             "TESTING": True,
@@ -59,9 +61,12 @@ def make_app(redis_server, redis_client, clock, tmp_path):
             "RATELIMIT_ENABLED": False,
         }
         config.update(overrides)
-        return create_app(config)
+        made.append(create_app(config))
+        return made[-1]
 
-    return make
+    yield make
+    for app in made:  # close the pools now, not whenever they are collected
+        app.extensions["moderation"].redis.close()
 
 
 @pytest.fixture

@@ -64,6 +64,9 @@ def _json_body() -> dict[str, Any]:
             "Le corps de la requête doit être du JSON (Content-Type: application/json).",
         )
     raw = request.get_data(cache=False)  # 413 above MAX_CONTENT_LENGTH
+    if request.content_length is not None and len(raw) != request.content_length:
+        # The client went away mid-body; gunicorn hands over what came.
+        raise ApiError(400, "incomplete_body", "Le corps de la requête est incomplet.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
