@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import redis
 from flask import Flask, current_app
@@ -20,6 +21,9 @@ from moderation.queue import ReviewQueue
 from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.sites import SiteRegistry
 from moderation.store import CommentStore
+
+if TYPE_CHECKING:
+    from moderation.explanations import Explainer
 
 CONTENT = Path(__file__).parent / "content" / "articles"
 
@@ -37,6 +41,7 @@ class Services:
     sites: SiteRegistry
     clock: Callable[[], float] = time.time
     _stores: dict[str, CommentStore] = field(default_factory=dict)
+    _explainer: "Explainer | None" = None
 
     def audit_for(self, site: str) -> AuditLog:
         return self.audit if site == DEFAULT_SITE else AuditLog(self.redis, site, clock=self.clock)
@@ -49,6 +54,15 @@ class Services:
         if store is None:
             store = self._stores[site] = CommentStore(self.redis, site=site, clock=self.clock)
         return store
+
+    def explainer(self) -> "Explainer":
+        """Made on first use: only moderator pages need the model in memory."""
+        if self._explainer is None:
+            from moderation.explanations import Explainer
+            from moderation.models import ModelRegistry
+
+            self._explainer = Explainer(ModelRegistry(self.redis, clock=self.clock))
+        return self._explainer
 
 
 def connect(url: str, timeout: float) -> redis.Redis:

@@ -196,7 +196,6 @@ class Comment:
     user_agent: str = ""
     score: str = ""
     model_version: str = ""
-    features: str = ""  # JSON: [[feature, kind, weight], ...]
     rules: str = ""  # JSON: ["links", ...]
 
     def public(self) -> dict[str, str]:
@@ -213,11 +212,6 @@ class Comment:
     @property
     def created(self) -> datetime:
         return datetime.fromtimestamp(self.created_at, UTC)
-
-    @property
-    def features_list(self) -> list:
-        """The classifier's strongest features: [[feature, kind, weight], ...]."""
-        return _json_list(self.features)
 
     @property
     def rules_list(self) -> list:
@@ -239,14 +233,13 @@ class Verdict:
     status: str
     score: float | None
     model_version: str
-    features: list[tuple[str, str, float]]
     rules: list[str]
 
     def fields(self, now: float) -> list[str]:
+        # No explanation here: moderation/explanations.py works it out when shown.
         pairs = {
             "score": "" if self.score is None else f"{self.score:.6f}",
             "model_version": self.model_version,
-            "features": json.dumps(self.features, ensure_ascii=False),
             "rules": json.dumps(self.rules),
             "classified_at": repr(now),
         }

@@ -52,7 +52,6 @@ class Worker:
         block_ms: int = 1000,
         reclaim_after: float = 60.0,
         max_deliveries: int = 5,
-        explain_top: int = 8,
         bursts: BurstDetector | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -65,7 +64,6 @@ class Worker:
         self.block_ms = block_ms
         self.reclaim_after = reclaim_after
         self.max_deliveries = max_deliveries
-        self.explain_top = explain_top
         self.bursts = bursts
         self.stop_event = threading.Event()
         self.stats = WorkerStats()
@@ -176,17 +174,16 @@ class Worker:
             log.exception("cannot load the active model; routing to review")
             version, model = None, None
         if model is None:
-            return [self._route(None, "", sample, []) for sample in samples]
+            return [self._route(None, "", sample) for sample in samples]
         try:
-            scores, explained = model.score_and_explain(samples, top=self.explain_top)
+            scores = model.predict_proba(samples)[:, 1]
         except Exception:
             log.exception("batch scoring failed; scoring one by one")
             return [self._one(model, version or "", sample) for sample in samples]
         return [
-            self._route(float(score), version or "", sample,
-                        [(item.feature, item.kind, item.weight) for item in contributions])
-            for score, sample, contributions in zip(scores, samples, explained, strict=True)
-        ]  # fmt: skip
+            self._route(float(score), version or "", sample)
+            for score, sample in zip(scores, samples, strict=True)
+        ]
 
     def _flag_bursts(
         self, ready: list[tuple[QueueEntry, dict[str, str]]], verdicts: list[Verdict | None]
@@ -212,22 +209,11 @@ class Worker:
         except Exception:
             log.exception("cannot score a comment; it stays pending for retry")
             return None
-        return self._route(score, version, sample, self._explain(model, sample))
+        return self._route(score, version, sample)
 
-    def _explain(self, model: object, sample: Sample) -> list[tuple[str, str, float]]:
-        try:
-            contributions = model.explain(sample, top=self.explain_top)  # type: ignore[attr-defined]
-        except Exception:
-            log.exception("cannot explain a score")
-            return []
-        return [(item.feature, item.kind, item.weight) for item in contributions]
-
-    def _route(
-        self, score: float | None, version: str, sample: Sample,
-        features: list[tuple[str, str, float]],
-    ) -> Verdict:  # fmt: skip
+    def _route(self, score: float | None, version: str, sample: Sample) -> Verdict:
         decision = self.policy.decide(score, sample.body)
-        return Verdict(decision.status, score, version, features, decision.rules)
+        return Verdict(decision.status, score, version, decision.rules)
 
 
 def run_sites(

@@ -161,6 +161,7 @@ def queue() -> str:
     return render_template(
         "moderation/queue.html", status=status, comments=comments, next_cursor=after,
         counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
+        explained=services().explainer().explain(comments),
         cursor=cursor, sort=sort, thread=thread, rules=RULES, site=site,
         sites=services().sites.names(),
     )  # fmt: skip

@@ -44,15 +44,16 @@ def _site() -> str:
     return site
 
 
-def moderator_view(comment: Any) -> dict[str, Any]:
-    """Everything a moderator needs to decide; the e-mail included, never the IP hash."""
+def moderator_view(comment: Any, features: list | None = None) -> dict[str, Any]:
+    """Everything a moderator needs to decide; the e-mail included, never the IP hash.
+    ``features``: why the classifier scored it so (moderation/explanations.py)."""
     return {
         **comment.public(),
         "email": comment.email,
         "status": comment.status,
         "score": float(comment.score) if comment.score else None,
         "model_version": comment.model_version or None,
-        "features": comment.features_list,
+        "features": [list(item) for item in features or []],
         "rules": comment.rules_list,
         "site": comment.site,
     }
@@ -73,9 +74,11 @@ def queue() -> Response:
         raise ApiError(400, "invalid_limit", f"limit doit être entre 1 et {PAGE_MAX}.", "limit")
     store = services().store_for(_site())
     comments, after = store.in_status(status, after=cursor, limit=int(limit))
+    explained = services().explainer().explain(comments)
     return jsonify({
         "status": status, "count": store.count(status),
-        "items": [moderator_view(comment) for comment in comments], "next": after,
+        "items": [moderator_view(comment, explained.get(comment.id)) for comment in comments],
+        "next": after,
     })  # fmt: skip
 
 

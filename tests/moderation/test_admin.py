@@ -224,3 +224,21 @@ def test_moderating_a_registered_sites_comments(signed_in, services, clock, clie
     audit = signed_in.get("/moderation/audit?site=news").get_data(as_text=True)
     assert comment_id in audit
     assert signed_in.get("/moderation/?site=nope").status_code == 404
+
+
+def test_a_classified_comment_shows_why_it_got_its_score(signed_in, services, redis_client):
+    from moderation.models import ModelCache, ModelRegistry
+    from moderation.policy import Policy
+    from moderation.worker import Worker
+
+    registry = ModelRegistry(redis_client)
+    registry.ensure_default()
+    spam = CommentInput(author="casino777", email="win@bonus-casino.top", url="",
+                        body="Casino en ligne : tours gratuits, bonus casino !!!")  # fmt: skip
+    comment_id = services.comments.save(THREAD, spam).id
+    Worker(redis_client, models=ModelCache(registry), policy=Policy(), name="w").run(burst=True)
+    status = services.comments.get(comment_id).status
+    page = signed_in.get(f"/moderation/?status={status}").get_data(as_text=True)
+    assert "Pourquoi ce score" in page
+    reasons = re.findall(r'<span class="feature">([^<]*)</span>', page)
+    assert any("casino" in reason for reason in reasons), reasons

@@ -144,3 +144,17 @@ def test_the_api_moderates_a_registered_site(client, services, auth):
                            json={"decision": "approve"}, headers=auth)  # fmt: skip
     assert response.status_code == 200 and store.status(comment_id) == "approved"
     assert client.get(f"{API}/queue?site=nope", headers=auth).status_code == 404
+
+
+def test_queue_items_carry_the_reasons_for_their_score(client, services, auth, redis_client):
+    from moderation.models import ModelCache, ModelRegistry
+    from moderation.policy import Policy
+    from moderation.worker import Worker
+
+    registry = ModelRegistry(redis_client)
+    registry.ensure_default()
+    services.comments.save("ministre-nord-coreen-moscou", DATA)
+    Worker(redis_client, models=ModelCache(registry), policy=Policy(), name="w").run(burst=True)
+    (item,) = client.get(f"{API}/queue?status=review", headers=auth).get_json()["items"]
+    assert item["model_version"] == registry.active_version()
+    assert item["features"] and all(len(reason) == 3 for reason in item["features"])

@@ -60,8 +60,6 @@ def test_a_burst_run_classifies_every_queued_comment(redis_client, store, regist
         assert comment.status == "spam"
         assert float(comment.score) >= 0.9
         assert comment.model_version == registry.active_version()
-        features = json.loads(comment.features)
-        assert features and all(len(item) == 3 for item in features)
     for comment_id in ham:
         comment = store.get(comment_id)
         assert comment.status == "review"  # pre-moderation: likely good, still reviewed
