@@ -29,8 +29,14 @@ browser:
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
+# The store, queue, CAPTCHA, API and worker tests run again on a real
+# three-master Redis Cluster: the same code, hash tags only.
+CLUSTER_TESTS := tests/captcha tests/moderation/test_store.py tests/moderation/test_queue.py \
+	tests/moderation/test_worker.py tests/moderation/test_api.py tests/moderation/test_limits.py
+
 test: $(VENV)/.test-installed browser lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q --redis-cluster $(CLUSTER_TESTS)
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python -m bench.classifier_quality

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import redis
 from flask import Flask, current_app
 from redis.backoff import ExponentialBackoff
+from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
 
 from captcha import ChallengeStore
@@ -65,8 +66,17 @@ class Services:
         return self._explainer
 
 
+CLUSTER_SCHEME = "redis+cluster://"
+
+
 def connect(url: str, timeout: float) -> redis.Redis:
-    """A client that gives up quickly: a reader waits seconds at most for a 503."""
+    """A client that gives up quickly: a reader waits seconds at most for a 503.
+
+    ``redis+cluster://host:port[,host:port...]`` (the form Flask-Limiter's
+    storage takes too) connects to a Redis Cluster through those seed nodes.
+    """
+    if url.startswith(CLUSTER_SCHEME):
+        return _cluster(url, timeout)  # type: ignore[return-value] - same commands
     return redis.Redis.from_url(
         url,
         decode_responses=True,
@@ -74,6 +84,24 @@ def connect(url: str, timeout: float) -> redis.Redis:
         socket_timeout=timeout,
         retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), retries=1),
         health_check_interval=30,
+    )
+
+
+def _cluster(url: str, timeout: float) -> RedisCluster:
+    seeds = url[len(CLUSTER_SCHEME):].split("/", 1)[0]
+    nodes = []
+    for seed in filter(None, seeds.split(",")):
+        host, _, port = seed.rpartition(":")
+        if not host or not port.isdecimal():
+            raise ValueError(f"REDIS_URL: {seed!r} is not host:port")
+        nodes.append(ClusterNode(host, int(port)))
+    if not nodes:
+        raise ValueError("REDIS_URL: a cluster URL needs at least one host:port")
+    return RedisCluster(
+        startup_nodes=nodes,
+        decode_responses=True,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
     )
 
 

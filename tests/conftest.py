@@ -1,10 +1,10 @@
 import time
 
 import pytest
-import redis
 
 from moderation import create_app
-from moderation.redis_server import RedisServer
+from moderation.redis_server import RedisClusterServers, RedisServer
+from moderation.services import connect
 
 THREAD = "ministre-nord-coreen-moscou"
 
@@ -22,17 +22,29 @@ class Clock:
         self.now += seconds
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--redis-cluster", action="store_true",
+        help="run against a three-master Redis Cluster instead of one redis-server",
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory):
-    """One real redis-server for the whole run, on a free port."""
-    server = RedisServer(tmp_path_factory.mktemp("redis"), persistent=False).start()
+def redis_server(request, tmp_path_factory):
+    """One real redis-server (or, with --redis-cluster, a real three-master
+    cluster) for the whole run, on free ports."""
+    folder = tmp_path_factory.mktemp("redis")
+    if request.config.getoption("--redis-cluster"):
+        server = RedisClusterServers(folder).start()
+    else:
+        server = RedisServer(folder, persistent=False).start()
     yield server
     server.stop()
 
 
 @pytest.fixture
 def redis_client(redis_server):
-    client = redis.Redis.from_url(redis_server.url, decode_responses=True)
+    client = connect(redis_server.url, 5.0)
     client.flushall()
     yield client
     client.close()

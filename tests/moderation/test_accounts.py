@@ -1,7 +1,6 @@
 import time
 
 import pytest
-import redis
 from click.testing import CliRunner
 
 from moderation.accounts import AccountError, Accounts
@@ -72,7 +71,7 @@ def test_removing_a_moderator_revokes_their_tokens(accounts):
     assert accounts.authenticate(token) is None
 
 
-def test_cli(redis_server, monkeypatch):
+def test_cli(redis_server, redis_client, monkeypatch):
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     runner = CliRunner()
     result = runner.invoke(main, ["moderator", "add", "mod@example.org", "--password-stdin"],
@@ -90,6 +89,6 @@ def test_cli(redis_server, monkeypatch):
     changed = runner.invoke(main, ["moderator", "password", "mod@example.org", "--password-stdin"],
                             input="another long password\n")  # fmt: skip
     assert changed.exit_code == 0, changed.output
-    accounts = Accounts(redis.Redis.from_url(redis_server.url, decode_responses=True))
+    accounts = Accounts(redis_client)
     assert accounts.check_password("mod@example.org", "another long password")
     assert runner.invoke(main, ["moderator", "remove", "mod@example.org"]).exit_code == 0
