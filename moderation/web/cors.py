@@ -7,6 +7,7 @@ its own origin echoed, never ``*``; an unregistered origin gets no grant, and
 its writes are refused with 403.
 """
 
+import redis
 from flask import Request, Response, g
 
 from moderation.services import services
@@ -51,6 +52,10 @@ def add_cors_headers(request: Request, response: Response) -> Response:
         request_site(request)
     except Unregistered:
         return response  # no grant: the browser keeps the answer from the page
+    except redis.RedisError:
+        # Redis is down: the origin cannot be checked, so no grant; the answer (a 503
+        # when the view needed the site) must not become a 500 here.
+        return response
     response.headers["Access-Control-Allow-Origin"] = origin
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
