@@ -15,6 +15,7 @@ from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.store import is_comment_id, new_comment_id
 from moderation.validation import InvalidField, clean_comment
+from moderation.web import openapi
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
 from moderation.web.errors import ApiError, api_error
 
@@ -113,6 +114,12 @@ def origin_check() -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    """This API's description (``moderation/openapi.json``)."""
+    return openapi.serve(request)
 
 
 @bp.get("/challenge")
