@@ -291,10 +291,11 @@ def table(rows: list[Row]) -> str:
     for row in rows:
         values = [str(getattr(row, column)) for column in COLUMNS]
         lines.append("| " + " | ".join(values) + " |")
+    lines.append("")
     for row in rows:
         refused = ", ".join(f"{count}× {why}" for why, count in sorted(row.refused.items()))
         notes = "; ".join(row.notes + ([f"no 202: {refused}"] if refused else []))
-        lines.append(f"\n- {row.scenario}: {notes}")
+        lines.append(f"- {row.scenario}: {notes}")
     return "\n".join(lines)
 
 
