@@ -39,3 +39,14 @@ class WrongThread(CaptchaError):
     message = (
         "Cette question a été posée pour une autre discussion. Répondez à la nouvelle question."
     )
+
+
+OUTCOMES: dict[str, type[CaptchaError]] = {
+    "expired": Expired, "used": Used, "thread": WrongThread, "wrong": Wrong,
+}  # fmt: skip
+
+
+def raise_for(outcome: str) -> None:
+    """Turn an outcome of ``captcha_check`` (CHECK_LUA) into its exception."""
+    if outcome != "ok":
+        raise OUTCOMES.get(outcome, Expired)()

@@ -9,21 +9,33 @@ from dataclasses import dataclass
 import redis
 
 from captcha.answer import normalise_answer
-from captcha.errors import Expired, Used, Wrong, WrongThread
+from captcha.errors import Expired, raise_for
 from captcha.question import RandomSource, make_question
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-_USED = "used"
 
-# Read the stored answer and leave a tombstone in its place, keeping the TTL,
-# so that a replay is told "used" rather than "expired". One round trip, atomic.
-_CONSUME = """
-local value = redis.call('GET', KEYS[1])
-if not value then return false end
-if value == ARGV[1] then return value end
-redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
-return value
+# The whole check as a Lua function, so that a caller keeping its data in the
+# same Redis Cluster slot can check an answer and write in one script, one
+# round trip (moderation's comment submission does). It reads the stored
+# answer and leaves a tombstone in its place, keeping the TTL, so a replay is
+# told "used" rather than "expired"; any outcome burns the token.
+# captcha_check(key, now, thread, answer) -> outcome, issued_at ('' if unknown)
+# where answer is the normalised answer as text ('' when it is no number).
+CHECK_LUA = """
+local function captcha_check(key, now, thread, answer)
+  local value = redis.call('GET', key)
+  if not value then return 'expired', '' end
+  if value == 'used' then return 'used', '' end
+  redis.call('SET', key, 'used', 'KEEPTTL')
+  local expected, expires, issued, bound = string.match(value, '^([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  if not expected then return 'expired', '' end
+  if tonumber(now) >= tonumber(expires) then return 'expired', issued end
+  if bound ~= thread then return 'thread', issued end
+  if answer == '' or answer ~= expected then return 'wrong', issued end
+  return 'ok', issued
+end
 """
+_CHECK = CHECK_LUA + "return {captcha_check(KEYS[1], ARGV[1], ARGV[2], ARGV[3])}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +78,7 @@ class ChallengeStore:
         self.rng = rng
         self.allow_multiply = allow_multiply
         self.prefix = prefix
-        self._consume = client.register_script(_CONSUME)
+        self._check = client.register_script(_CHECK)
 
     def key(self, token: str, namespace: str = "default") -> str:
         return f"{self.prefix}:{{{namespace}}}:{token}"
@@ -80,6 +92,18 @@ class ChallengeStore:
         self.client.set(self.key(token, namespace), value, ex=self.ttl)
         return Challenge(token=token, question=question.text, expires_in=self.ttl)
 
+    def key_for(self, token: object, namespace: str = "default") -> str:
+        """The key of ``token``; :class:`Expired` for what cannot be one of ours."""
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            raise Expired()
+        return self.key(token, namespace)
+
+    @staticmethod
+    def check_args(now: float, thread: str, answer: object) -> list[str]:
+        """ARGV of ``captcha_check`` (see CHECK_LUA) after ``key``."""
+        normalised = normalise_answer(answer)
+        return [repr(now), thread, "" if normalised is None else str(normalised)]
+
     def check(
         self, token: object, thread: str, answer: object, namespace: str = "default"
     ) -> Passed:
@@ -88,19 +112,9 @@ class ChallengeStore:
         Raises :class:`Expired`, :class:`Used`, :class:`WrongThread` or
         :class:`Wrong`. Whatever the outcome the token cannot be used again.
         """
-        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
-            raise Expired()
-        stored = self._consume(keys=[self.key(token, namespace)], args=[_USED])
-        if stored is None:
-            raise Expired()
-        stored = stored.decode() if isinstance(stored, bytes) else stored
-        if stored == _USED:
-            raise Used()
-        expected, expires_at, issued_at, bound_thread = stored.split("|", 3)
-        if self.clock() >= float(expires_at):
-            raise Expired()
-        if bound_thread != thread:
-            raise WrongThread()
-        if normalise_answer(answer) != int(expected):
-            raise Wrong()
+        key = self.key_for(token, namespace)
+        outcome, issued_at = self._check(
+            keys=[key], args=self.check_args(self.clock(), thread, answer)
+        )
+        raise_for(outcome)
         return Passed(thread=thread, issued_at=float(issued_at))

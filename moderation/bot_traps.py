@@ -14,7 +14,9 @@ HONEYPOT = "homepage"  # a name form-filling bots like; the real field is "url"
 
 
 def caught(honeypot: object, issued_at: float, now: float, min_fill_seconds: float) -> list[str]:
-    """The traps this submission fell into (empty for a person)."""
+    """The traps this submission fell into (empty for a person). The JSON API
+    applies the same two rules inside its one-step submission script
+    (``store._SUBMIT``), so a trapped comment costs no extra round trip."""
     traps = []
     if honeypot not in (None, ""):
         traps.append("honeypot")

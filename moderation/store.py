@@ -9,11 +9,12 @@ import json
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import redis
 
+from captcha import CHECK_LUA, ChallengeStore
 from moderation import queue
 from moderation.keys import SiteKeys
 from moderation.validation import CommentInput
@@ -63,18 +64,61 @@ end
 
 # Save and enqueue in one step. Types are checked before the first write, so
 # a failure leaves nothing behind (Redis does not roll back a MULTI).
-# KEYS[EXTRA] is the review stream. ARGV: id, created, entry field, hash fields...
+# KEYS[EXTRA] is the review stream.
+_SAVE_FUNCTIONS = """
+local function queue_problem()
+  if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('comment id already used') end
+  local kind = redis.call('TYPE', KEYS[EXTRA])['ok']
+  if kind ~= 'none' and kind ~= 'stream' then
+    return redis.error_reply('the review queue key holds a ' .. kind)
+  end
+end
+-- ARGV[from..] are the comment's hash fields; returns the queue entry id.
+local function save(id, entry_field, from)
+  redis.call('HSET', KEYS[1], unpack(ARGV, from))
+  move(id, nil, 'pending')
+  return redis.call('XADD', KEYS[EXTRA], '*', entry_field, id)
+end
+"""
+
+# ARGV: id, entry field, hash fields...
 _SAVE = (
     _MOVE
+    + _SAVE_FUNCTIONS
     + """
-if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('comment id already used') end
-local kind = redis.call('TYPE', KEYS[EXTRA])['ok']
-if kind ~= 'none' and kind ~= 'stream' then
-  return redis.error_reply('the review queue key holds a ' .. kind)
+local problem = queue_problem()
+if problem then return problem end
+return save(ARGV[1], ARGV[2], 3)
+"""
+)
+
+# A reader's submission in one round trip: check the CAPTCHA answer (burning
+# the token whatever the outcome), spring the bot traps, then save and
+# enqueue. KEYS[EXTRA + 1] the challenge (same hash tag: the CAPTCHA namespace
+# is the site), KEYS[EXTRA + 2] the site's trap counters. ARGV: id, entry
+# field, now, thread, answer (see captcha_check), honeypot ('' when empty),
+# minimum fill seconds, hash fields... Returns {'saved', entry id},
+# {'trapped', names} or {captcha outcome}.
+_SUBMIT = (
+    CHECK_LUA
+    + _MOVE
+    + _SAVE_FUNCTIONS
+    + """
+local problem = queue_problem()
+if problem then return problem end
+local outcome, issued = captcha_check(KEYS[EXTRA + 1], ARGV[3], ARGV[4], ARGV[5])
+if outcome ~= 'ok' then return {outcome} end
+local traps = {}
+if ARGV[6] ~= '' then traps[#traps + 1] = 'honeypot' end
+local min_fill = tonumber(ARGV[7])
+if min_fill > 0 and tonumber(ARGV[3]) - tonumber(issued) < min_fill then
+  traps[#traps + 1] = 'too_fast'
 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-move(ARGV[1], nil, 'pending')
-return redis.call('XADD', KEYS[EXTRA], '*', ARGV[3], ARGV[1])
+if #traps > 0 then
+  for _, trap in ipairs(traps) do redis.call('HINCRBY', KEYS[EXTRA + 2], trap, 1) end
+  return {'trapped', table.concat(traps, ',')}
+end
+return {'saved', save(ARGV[1], ARGV[2], 8)}
 """
 )
 
@@ -165,6 +209,18 @@ redis.call('XADD', KEYS[EXTRA + 1], '*', 'comment', ARGV[1], 'label', labels[ARG
 return {1, current}
 """
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What :meth:`CommentStore.submit` did: ``saved`` (with the comment),
+    ``trapped`` (dropped silently, with the traps), or the CAPTCHA outcome
+    that refused it (``wrong``, ``used``, ``expired``, ``thread``)."""
+
+    outcome: str
+    comment: "Comment | None" = None
+    traps: list[str] = field(default_factory=list)
+    at: float = 0.0
 
 
 class CommentNotFound(LookupError):
@@ -279,6 +335,7 @@ class CommentStore:
         self.keys = SiteKeys(site)
         self.clock = clock
         self._save = client.register_script(_SAVE)
+        self._submit = client.register_script(_SUBMIT)
         self._set_status = client.register_script(_SET_STATUS)
         self._verdicts = client.register_script(_VERDICTS)
         self._dead_letter = client.register_script(_DEAD_LETTER)
@@ -295,11 +352,10 @@ class CommentStore:
             *extra,
         ]
 
-    def save(
-        self, thread: str, data: CommentInput, *, ip_hash: str = "", user_agent: str = ""
-    ) -> Comment:
-        """Store a new ``pending`` comment and queue it for review, atomically."""
-        now = self.clock()
+    def _new(
+        self, thread: str, data: CommentInput, now: float, ip_hash: str, user_agent: str
+    ) -> tuple[Comment, list[str]]:
+        """A new pending comment and its hash fields, flattened for a script."""
         comment = Comment(
             id=new_comment_id(now),
             site=self.site,
@@ -319,12 +375,41 @@ class CommentStore:
             if value != "" or name in _ALWAYS_STORED
         }
         fields["created_at"] = repr(now)
-        flat = [item for pair in fields.items() for item in pair]
+        return comment, [item for pair in fields.items() for item in pair]
+
+    def save(
+        self, thread: str, data: CommentInput, *, ip_hash: str = "", user_agent: str = ""
+    ) -> Comment:
+        """Store a new ``pending`` comment and queue it for review, atomically."""
+        comment, flat = self._new(thread, data, self.clock(), ip_hash, user_agent)
         self._save(
             keys=self._script_keys(comment.id, thread, self.keys.queue),
-            args=[comment.id, repr(now), queue.FIELD, *flat],
+            args=[comment.id, queue.FIELD, *flat],
         )
         return comment
+
+    def submit(
+        self, thread: str, data: CommentInput, *, challenge_key: str, answer: object,
+        honeypot: bool = False, min_fill_seconds: float = 0.0, ip_hash: str = "",
+        user_agent: str = "",
+    ) -> "Submission":  # fmt: skip
+        """A reader's comment behind its CAPTCHA answer, in one round trip: the
+        answer is checked (and the token burnt), the bot traps sprung, and only
+        then the comment saved and queued. ``challenge_key`` must carry this
+        site's hash tag (``ChallengeStore.key_for(token, namespace=site)``)."""
+        now = self.clock()
+        comment, flat = self._new(thread, data, now, ip_hash, user_agent)
+        reply = self._submit(
+            keys=self._script_keys(comment.id, thread, self.keys.queue, challenge_key,
+                                   self.keys.traps),
+            args=[comment.id, queue.FIELD, *ChallengeStore.check_args(now, thread, answer),
+                  "1" if honeypot else "", repr(min_fill_seconds), *flat],
+        )  # fmt: skip
+        if reply[0] == "saved":
+            return Submission("saved", comment=comment)
+        if reply[0] == "trapped":
+            return Submission("trapped", traps=reply[1].split(","), at=now)
+        return Submission(reply[0], at=now)
 
     def get(self, comment_id: str) -> Comment | None:
         if not is_comment_id(comment_id):

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from captcha import CaptchaError, Wrong
+from captcha import CaptchaError, Wrong, raise_for
+from captcha.errors import OUTCOMES
 from moderation import bot_traps
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
@@ -154,31 +155,32 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     token, answer = _captcha(body)
     svc = services()
     site = _site()
+    store = svc.store_for(site)
     # Inputs are checked first, so a typo does not burn the reader's answer.
+    # Then one script checks the answer, springs the bot traps and saves.
     try:
-        passed = svc.challenges.check(token, thread, answer, namespace=site)
+        submission = store.submit(
+            thread, data,
+            challenge_key=svc.challenges.key_for(token, namespace=site), answer=answer,
+            honeypot=body.get(bot_traps.HONEYPOT) not in (None, ""),
+            min_fill_seconds=current_app.config["MIN_FILL_SECONDS"],
+            ip_hash=ip_hash(svc.ip_secret, request.remote_addr),
+            user_agent=request.user_agent.string,
+        )  # fmt: skip
+        if submission.outcome in OUTCOMES:
+            raise_for(submission.outcome)
     except CaptchaError as error:
         if isinstance(error, Wrong):
             bot_traps.wrong_answer(
                 svc.redis, client_key(), current_app.config["WRONG_ANSWERS_WINDOW"]
             )
         raise ApiError(403, error.code, str(error), "captcha.answer") from error
-    now = svc.clock()
-    traps = bot_traps.caught(body.get(bot_traps.HONEYPOT), passed.issued_at, now,
-                             current_app.config["MIN_FILL_SECONDS"])  # fmt: skip
-    if traps:  # answered exactly like a success, stored nowhere
-        bot_traps.count(svc.redis, site, traps)
-        fake = new_comment_id(now)
-        response = _no_store(jsonify({"id": fake, "status": "pending"}))
-        return response, 202, {"Location": url_for("api.comment_status", comment_id=fake)}
-    comment = svc.store_for(site).save(
-        thread, data,
-        ip_hash=ip_hash(svc.ip_secret, request.remote_addr),
-        user_agent=request.user_agent.string,
-    )  # fmt: skip
-    location = url_for("api.comment_status", comment_id=comment.id)
-    response = _no_store(jsonify({"id": comment.id, "status": comment.status}))
-    return response, 202, {"Location": location}
+    if submission.comment is None:  # trapped: answered exactly like a success, stored nowhere
+        comment_id = new_comment_id(submission.at)
+    else:
+        comment_id = submission.comment.id
+    response = _no_store(jsonify({"id": comment_id, "status": "pending"}))
+    return response, 202, {"Location": url_for("api.comment_status", comment_id=comment_id)}
 
 
 @bp.get("/threads/<thread>/comments")

@@ -87,3 +87,75 @@ def test_sites_do_not_see_each_other(redis_client, clock):
     one.set_status(comment.id, "approved")
     assert two.get(comment.id) is None
     assert two.approved("t") == ([], None)
+
+
+@pytest.fixture
+def challenges(redis_client, clock):
+    from captcha import ChallengeStore
+
+    return ChallengeStore(redis_client, clock=clock)
+
+
+def answer_of(redis_client, challenges, token):
+    return redis_client.get(challenges.key(token)).split("|", 1)[0]
+
+
+def test_submit_checks_the_answer_and_saves_in_one_script(store, challenges, redis_client):
+    issued = challenges.issue("t")
+    key = challenges.key_for(issued.token)
+    answer = answer_of(redis_client, challenges, issued.token)
+    submission = store.submit("t", DATA, challenge_key=key, answer=answer)
+    assert submission.outcome == "saved" and store.get(submission.comment.id) is not None
+    assert [entry[1] for entry in redis_client.xrange(store.keys.queue)] == [
+        {"comment": submission.comment.id}
+    ]
+    again = store.submit("t", DATA, challenge_key=key, answer=answer)
+    assert again.outcome == "used" and again.comment is None
+    assert store.count("pending") == 1
+    assert key_slot(key.encode()) == key_slot(store.keys.queue.encode())
+
+
+@pytest.mark.parametrize(
+    ("thread", "answer", "outcome"),
+    [("t", "wrong", "wrong"), ("t", "-1", "wrong"), ("other", None, "thread")],
+)
+def test_submit_refusals_burn_the_token_and_store_nothing(
+    store, challenges, redis_client, thread, answer, outcome
+):
+    issued = challenges.issue("t")
+    key = challenges.key_for(issued.token)
+    right = answer_of(redis_client, challenges, issued.token)
+    submission = store.submit(thread, DATA, challenge_key=key, answer=answer or right)
+    assert submission.outcome == outcome
+    assert store.submit("t", DATA, challenge_key=key, answer=right).outcome == "used"
+    assert list(redis_client.scan_iter("comment:*")) == []
+
+
+def test_submit_refuses_an_expired_answer(store, challenges, redis_client, clock):
+    issued = challenges.issue("t")
+    right = answer_of(redis_client, challenges, issued.token)
+    clock.advance(challenges.ttl + 1)
+    key = challenges.key_for(issued.token)
+    assert store.submit("t", DATA, challenge_key=key, answer=right).outcome == "expired"
+
+
+def test_submit_springs_the_traps_in_the_same_script(store, challenges, redis_client, clock):
+    issued = challenges.issue("t")
+    right = answer_of(redis_client, challenges, issued.token)
+    clock.advance(1)
+    submission = store.submit("t", DATA, challenge_key=challenges.key_for(issued.token),
+                              answer=right, honeypot=True, min_fill_seconds=3)  # fmt: skip
+    assert submission.outcome == "trapped" and submission.traps == ["honeypot", "too_fast"]
+    assert redis_client.hgetall(store.keys.traps) == {"honeypot": "1", "too_fast": "1"}
+    assert list(redis_client.scan_iter("comment:*")) == []
+
+
+def test_a_failed_submit_leaves_the_token_and_nothing_else(store, challenges, redis_client):
+    issued = challenges.issue("t")
+    key = challenges.key_for(issued.token)
+    right = answer_of(redis_client, challenges, issued.token)
+    redis_client.set(store.keys.queue, "not a stream")
+    with pytest.raises(redis.ResponseError):
+        store.submit("t", DATA, challenge_key=key, answer=right)
+    assert list(redis_client.scan_iter("comment:*")) == []
+    assert redis_client.get(key).startswith(right + "|")  # not burnt: the reader may retry

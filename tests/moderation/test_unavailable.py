@@ -68,10 +68,11 @@ def test_the_form_keeps_the_text_when_redis_is_down(outage_app, own_redis):
 
 
 def test_redis_dying_between_check_and_save_writes_nothing(outage_app, own_redis):
-    """The CAPTCHA check succeeds, then the save cannot run: no comment, a 503."""
+    """The form checks its CAPTCHA, then saves (the API does both in one script):
+    the check succeeds, then the save cannot run: no comment, a 503."""
     client = outage_app.test_client()
     services = outage_app.extensions["moderation"]
-    payload = comment_payload(client)
+    data = form_data(client.get(PAGE).get_data(as_text=True), body="Texte gardé")
     check = services.challenges.check
 
     def check_then_die(*args, **kwargs):
@@ -80,7 +81,9 @@ def test_redis_dying_between_check_and_save_writes_nothing(outage_app, own_redis
         return result
 
     services.challenges.check = check_then_die
-    assert post(client, payload).status_code == 503
+    response = client.post(PAGE, data=data)
+    assert response.status_code == 503
+    assert "Texte gardé</textarea>" in response.get_data(as_text=True)
     own_redis.start()
     probe = redis.Redis.from_url(own_redis.url)
     assert list(probe.scan_iter("comment:*")) == []
