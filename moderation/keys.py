@@ -22,6 +22,10 @@ class SiteKeys:
     def approved(self, thread: str) -> str:
         return f"thread:{self.tag}:{thread}:approved"
 
+    def approved_version(self, thread: str) -> str:
+        """A counter bumped whenever the thread's approved list changes."""
+        return f"thread:{self.tag}:{thread}:version"
+
     def status(self, status: str) -> str:
         """Ids of the site's comments in one status, scored by creation time."""
         return f"status:{self.tag}:{status}"

@@ -19,6 +19,7 @@ from moderation.accounts import Accounts
 from moderation.articles import ArticleLibrary
 from moderation.audit import AuditLog
 from moderation.queue import ReviewQueue
+from moderation.read_cache import PageCache
 from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.sites import SiteRegistry
 from moderation.store import CommentStore
@@ -41,6 +42,7 @@ class Services:
     audit: AuditLog
     sites: SiteRegistry
     clock: Callable[[], float] = time.time
+    pages: PageCache = field(default_factory=PageCache)  # rendered approved-comment pages
     _stores: dict[str, CommentStore] = field(default_factory=dict)
     _explainer: "Explainer | None" = None
 

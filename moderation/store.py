@@ -9,7 +9,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import redis
@@ -20,26 +20,26 @@ from moderation.keys import SiteKeys
 from moderation.validation import CommentInput
 
 STATUSES = ("pending", "review", "approved", "rejected", "spam")
-# Empty optional fields are left out of the hash to save memory, except these.
-_ALWAYS_STORED = {"url", "email", "author", "body"}
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 # Shared by the scripts below. KEYS[1] comment, KEYS[2] the thread's approved
 # index, KEYS[3..7] the site's status indexes and KEYS[9..13] the thread's, in
-# STATUSES order, KEYS[8] the review items by uncertainty; a script's own keys
-# start at KEYS[EXTRA]. Status indexes hold ids with score 0: ids sort by
-# creation time, so lexical order is age order and a page cursor is just the
-# last id seen.
+# STATUSES order, KEYS[8] the review items by uncertainty, KEYS[14] the
+# version of the thread's approved list (bumped on every change to it, so
+# readers can cache); a script's own keys start at KEYS[EXTRA]. Status
+# indexes hold ids with score 0: ids sort by creation time, so lexical order
+# is age order and a page cursor is just the last id seen.
 _MOVE = """
 local STATUSES = {'pending', 'review', 'approved', 'rejected', 'spam'}
-local EXTRA = 14
+local PER = 14  -- keys per comment
+local EXTRA = PER + 1
 local function index_of(name)
   for i, known in ipairs(STATUSES) do
     if known == name then return i end
   end
 end
 local function move(id, from, to, b)
-  b = b or 0  -- where this comment's 13 keys start (batch scripts)
+  b = b or 0  -- where this comment's PER keys start (batch scripts)
   local old = from and index_of(from)
   if old then
     redis.call('ZREM', KEYS[b + 2 + old], id)
@@ -52,6 +52,9 @@ local function move(id, from, to, b)
     redis.call('ZADD', KEYS[b + 2], 0, id)
   else
     redis.call('ZREM', KEYS[b + 2], id)
+  end
+  if to == 'approved' or from == 'approved' then
+    redis.call('INCR', KEYS[b + 14])
   end
   local score = tonumber(redis.call('HGET', KEYS[b + 1], 'score') or '')
   if to == 'review' and score then
@@ -139,7 +142,7 @@ return {1, current}
 # entries, in one step; each is applied only while its comment is still
 # pending, so an entry delivered twice is never classified twice. One script
 # for the whole batch: a round trip, and on Redis Cluster one slot (every key
-# carries the site's hash tag). KEYS: 13 per comment (see _MOVE), then the
+# carries the site's hash tag). KEYS: PER per comment (see _MOVE), then the
 # review stream. ARGV: group, now, then per comment: id, entry id, status,
 # number of verdict fields, the fields as name/value pairs.
 _VERDICTS = (
@@ -148,8 +151,8 @@ _VERDICTS = (
 local stream = KEYS[#KEYS]
 local before = {}
 local a = 3
-for i = 0, (#KEYS - 1) / 13 - 1 do
-  local b = i * 13
+for i = 0, (#KEYS - 1) / PER - 1 do
+  local b = i * PER
   local id, entry, status, count = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
   local current = redis.call('HGET', KEYS[b + 1], 'status')
   if current == 'pending' then
@@ -349,6 +352,7 @@ class CommentStore:
             *(self.keys.status(status) for status in STATUSES),
             self.keys.uncertain,
             *(self.keys.thread_status(thread, status) for status in STATUSES),
+            self.keys.approved_version(thread),
             *extra,
         ]
 
@@ -369,13 +373,14 @@ class CommentStore:
             ip_hash=ip_hash,
             user_agent=user_agent[:256],
         )
-        fields = {
-            name: value
-            for name, value in asdict(comment).items()
-            if value != "" or name in _ALWAYS_STORED
-        }
-        fields["created_at"] = repr(now)
-        return comment, [item for pair in fields.items() for item in pair]
+        flat = ["id", comment.id, "site", self.site, "thread", thread, "author", data.author,
+                "email", data.email, "url", data.url, "body", data.body, "status", "pending",
+                "created_at", repr(now)]  # fmt: skip
+        # Empty optional fields are left out of the hash to save memory.
+        for name, value in (("ip_hash", ip_hash), ("user_agent", comment.user_agent)):
+            if value:
+                flat += [name, value]
+        return comment, flat
 
     def save(
         self, thread: str, data: CommentInput, *, ip_hash: str = "", user_agent: str = ""
@@ -541,6 +546,10 @@ class CommentStore:
         the cursor is simply the last id seen.
         """
         return self._page(self.keys.approved(thread), after, limit)
+
+    def approved_version(self, thread: str) -> int:
+        """Changes whenever the thread's approved list does (0 before the first)."""
+        return int(self.client.get(self.keys.approved_version(thread)) or 0)
 
     def _page(self, index: str, after: str | None, limit: int) -> tuple[list[Comment], str | None]:
         low = f"({after}" if after else "-"

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from captcha import CaptchaError, Wrong, raise_for
 from captcha.errors import OUTCOMES
-from moderation import bot_traps
+from moderation import bot_traps, read_cache
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
 from moderation.limits import challenge_limit, client_key, email_key, limiter, post_limit
@@ -127,14 +127,19 @@ def openapi_document() -> Response:
 @limiter.limit(challenge_limit)
 def challenge() -> Response:
     thread = _known_thread(request.args.get("thread"))
-    config = current_app.config
-    wait = bot_traps.too_many_wrong(services().redis, client_key(), config["WRONG_ANSWERS_LIMIT"])
+    site = _site()
+    svc = services()
+    # One round trip: the lock-out check and the new question. A question made
+    # for a locked-out client is never shown and expires unused.
+    with svc.redis.pipeline(transaction=False) as pipe:
+        bot_traps.ask_wrong_answers(pipe, client_key())
+        issued = svc.challenges.issue(thread, namespace=site, client=pipe)
+        wait = bot_traps.wait_after(pipe.execute(), current_app.config["WRONG_ANSWERS_LIMIT"])
     if wait:
         message = "Trop de mauvaises réponses : réessayez plus tard."
         response = api_error(429, "too_many_wrong_answers", message, "thread")
         response.headers["Retry-After"] = str(wait)
         return response
-    issued = services().challenges.issue(thread, namespace=_site())
     return _no_store(jsonify(
         {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}
     ))  # fmt: skip
@@ -183,8 +188,13 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     return response, 202, {"Location": url_for("api.comment_status", comment_id=comment_id)}
 
 
+PAGE_FORMAT = 1  # bump when the page's JSON changes shape: old ETags must not match
+
+
 @bp.get("/threads/<thread>/comments")
 def list_comments(thread: str) -> Response:
+    """Served from the process's page cache while the thread's approved list
+    is unchanged (one Redis GET), and answered 304 to a matching ETag."""
     thread = _known_thread(thread)
     after = request.args.get("after") or None
     if after is not None and not is_comment_id(after):
@@ -192,11 +202,27 @@ def list_comments(thread: str) -> Response:
     limit = request.args.get("limit", "200")
     if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
         raise ApiError(400, "invalid_limit", f"limit doit être entre 1 et {PAGE_MAX}.", "limit")
-    store = services().store_for(_site())
-    comments, cursor = store.approved(thread, after=after, limit=int(limit))
-    return jsonify(
-        {"thread": thread, "comments": [comment.public() for comment in comments], "next": cursor}
-    )
+    site = _site()
+    svc = services()
+    store = svc.store_for(site)
+    key = (PAGE_FORMAT, site, thread, after, int(limit))
+    version = store.approved_version(thread)
+    tag = read_cache.etag(key, version)
+    if request.if_none_match.contains(tag) or request.if_none_match.star_tag:
+        response = Response(status=304)
+    else:
+        body = svc.pages.get(key, version)
+        if body is None:
+            comments, cursor = store.approved(thread, after=after, limit=int(limit))
+            body = json.dumps(
+                {"thread": thread, "comments": [c.public() for c in comments], "next": cursor},
+                ensure_ascii=False, separators=(",", ":"),
+            ).encode()  # fmt: skip
+            svc.pages.put(key, version, body)
+        response = Response(body, mimetype="application/json")
+    response.headers["ETag"] = f'"{tag}"'
+    response.headers["Cache-Control"] = "no-cache"  # keep it, but ask each time: cheap 304s
+    return response
 
 
 @bp.get("/comments/<comment_id>")

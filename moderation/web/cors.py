@@ -43,7 +43,11 @@ def request_site(request: Request) -> str:
 
 def add_cors_headers(request: Request, response: Response) -> Response:
     origin = request.headers.get("Origin")
-    response.vary.add("Origin")
+    vary = response.headers.get("Vary")  # response.vary.add() parses and rebuilds: slower
+    if not vary:
+        response.headers["Vary"] = "Origin"
+    elif "origin" not in vary.lower():
+        response.headers["Vary"] = f"{vary}, Origin"
     if "Access-Control-Allow-Origin" in response.headers:  # a route that decided itself
         return response
     if not origin or origin == own_origin(request):

@@ -6,7 +6,7 @@ from werkzeug.serving import make_server
 
 from moderation import create_app
 from moderation.redis_server import RedisServer
-from moderation.validation import AUTHOR_MAX, BODY_MAX
+from moderation.validation import AUTHOR_MAX, BODY_MAX, CommentInput
 from tests.arith import solve
 from tests.conftest import THREAD
 from tests.moderation.reader import API, challenge, comment_payload, post
@@ -397,3 +397,46 @@ def test_ten_parallel_posts_of_one_token_store_exactly_one_comment(app, redis_cl
         server.shutdown()
     assert sorted(statuses) == [202] + [403] * 9
     assert len(stored_comment_keys(redis_client)) == 1
+
+
+# --- cached pages of published comments -------------------------------------
+
+
+def test_published_pages_revalidate_with_their_etag(client, services):
+    first = services.comments.save(THREAD, CommentInput("A", "a@example.org", "", "Un."))
+    services.comments.set_status(first.id, "approved")
+    url = f"{API}/threads/{THREAD}/comments"
+    response = client.get(url)
+    tag = response.headers["ETag"]
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert [c["id"] for c in response.get_json()["comments"]] == [first.id]
+
+    unchanged = client.get(url, headers={"If-None-Match": tag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    assert unchanged.headers["ETag"] == tag
+    assert client.get(f"{url}?limit=5", headers={"If-None-Match": tag}).status_code == 200
+
+    # A comment saved or rejected does not change the published page...
+    other = services.comments.save(THREAD, CommentInput("B", "b@example.org", "", "Deux."))
+    services.comments.set_status(other.id, "rejected")
+    assert client.get(url, headers={"If-None-Match": tag}).status_code == 304
+    # ...publishing one does, and so does unpublishing.
+    services.comments.set_status(other.id, "approved")
+    changed = client.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert [c["id"] for c in changed.get_json()["comments"]] == [first.id, other.id]
+    services.comments.set_status(first.id, "spam")
+    assert [c["id"] for c in client.get(url).get_json()["comments"]] == [other.id]
+
+
+def test_a_page_is_served_from_memory_until_the_list_changes(client, services, redis_client):
+    comment = services.comments.save(THREAD, CommentInput("A", "a@example.org", "", "Un."))
+    services.comments.set_status(comment.id, "approved")
+    url = f"{API}/threads/{THREAD}/comments"
+    before = client.get(url).get_json()
+    # Edit the hash behind the store's back: the cached page does not see it...
+    redis_client.hset(services.comments.keys.comment(comment.id), "body", "Modifié")
+    assert client.get(url).get_json() == before
+    # ...until the list's version moves.
+    redis_client.incr(services.comments.keys.approved_version(THREAD))
+    assert client.get(url).get_json()["comments"][0]["body"] == "Modifié"
