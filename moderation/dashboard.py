@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from moderation.audit import AuditLog
-from moderation.store import _CROCKFORD, STATUSES, CommentStore, is_comment_id
+from moderation.store import STATUSES, CommentStore, created_at_of
 
 DAY = 86400.0
 WINDOW_DAYS = 30
@@ -24,20 +24,6 @@ WINDOW_DAYS = 30
 # so that slightly disagreeing clocks of several web processes lose nothing.
 CLOCK_SKEW = 3600.0
 _BATCH = 500
-# Crockford digits to the digits int(..., 32) reads.
-_TO_BASE32 = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")
-
-
-def created_at_of(comment_id: str) -> float:
-    """Creation time (epoch seconds, to the millisecond) carried by a comment id.
-
-    The inverse of ``new_comment_id``: its first 10 characters are 50 bits,
-    the id's value shifted right by the 80 random bits, i.e. the milliseconds.
-    Reading the id saves fetching the comment's hash.
-    """
-    if not is_comment_id(comment_id):
-        raise ValueError(f"not a comment id: {comment_id!r}")
-    return int(comment_id[:10].translate(_TO_BASE32), 32) / 1000
 
 
 @dataclass(frozen=True, slots=True)

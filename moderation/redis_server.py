@@ -77,6 +77,10 @@ class RedisServer:
             "--save", "",
             "--daemonize", "no",
             "--logfile", str(self.data_dir / "redis.log"),
+            # A comment's hash holds its body (up to 5,000 characters): keep
+            # such hashes in the compact encoding, about 40 % smaller. (The
+            # old name, understood by Redis 6 and 7.)
+            "--hash-max-ziplist-value", "8192",
         ]  # fmt: skip
         if self.persistent:
             # "always": every write reaches the disk before Redis answers, so

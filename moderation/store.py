@@ -21,6 +21,8 @@ from moderation.validation import CommentInput
 
 STATUSES = ("pending", "review", "approved", "rejected", "spam")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Crockford digits to the digits int(..., 32) reads.
+_TO_BASE32 = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")
 
 # Shared by the scripts below. KEYS[1] comment, KEYS[2] the thread's approved
 # index, KEYS[3..7] the site's status indexes and KEYS[9..13] the thread's, in
@@ -48,6 +50,7 @@ local function move(id, from, to, b)
   local new = index_of(to)
   redis.call('ZADD', KEYS[b + 2 + new], 0, id)
   redis.call('ZADD', KEYS[b + 8 + new], 0, id)
+  if not from and to == 'pending' then return end  -- a new comment: in no other index
   if to == 'approved' then
     redis.call('ZADD', KEYS[b + 2], 0, id)
   else
@@ -244,6 +247,18 @@ def new_comment_id(now: float) -> str:
     return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
 
+def created_at_of(comment_id: str) -> float:
+    """Creation time (epoch seconds, to the millisecond) carried by a comment id.
+
+    The inverse of ``new_comment_id``: its first 10 characters are 50 bits,
+    the id's value shifted right by the 80 random bits, i.e. the milliseconds.
+    Reading the id saves storing the time, or fetching the comment's hash.
+    """
+    if not is_comment_id(comment_id):
+        raise ValueError(f"not a comment id: {comment_id!r}")
+    return int(comment_id[:10].translate(_TO_BASE32), 32) / 1000
+
+
 def is_comment_id(value: str) -> bool:
     return len(value) == 26 and all(char in _CROCKFORD for char in value)
 
@@ -264,7 +279,7 @@ class Comment:
     url: str
     body: str
     status: str
-    created_at: float
+    created_at: float  # to the millisecond: read back from the id
     ip_hash: str = ""
     user_agent: str = ""
     score: str = ""
@@ -319,10 +334,13 @@ class Verdict:
         return [item for pair in pairs.items() for item in pair]
 
 
-def _comment(fields: dict[str, str]) -> Comment:
+def _comment(fields: dict[str, str], comment_id: str, site: str) -> Comment:
+    """A comment from its hash; its key holds the id and site, and the id the
+    creation time: none is stored twice (a comment costs less memory)."""
     known = Comment.__dataclass_fields__
     values = {name: value for name, value in fields.items() if name in known}
-    values["created_at"] = float(values["created_at"])
+    values.setdefault("url", "")
+    values.update(id=comment_id, site=site, created_at=created_at_of(comment_id))
     return Comment(**values)
 
 
@@ -360,8 +378,9 @@ class CommentStore:
         self, thread: str, data: CommentInput, now: float, ip_hash: str, user_agent: str
     ) -> tuple[Comment, list[str]]:
         """A new pending comment and its hash fields, flattened for a script."""
+        comment_id = new_comment_id(now)
         comment = Comment(
-            id=new_comment_id(now),
+            id=comment_id,
             site=self.site,
             thread=thread,
             author=data.author,
@@ -369,15 +388,15 @@ class CommentStore:
             url=data.url,
             body=data.body,
             status="pending",
-            created_at=now,
+            created_at=created_at_of(comment_id),
             ip_hash=ip_hash,
             user_agent=user_agent[:256],
         )
-        flat = ["id", comment.id, "site", self.site, "thread", thread, "author", data.author,
-                "email", data.email, "url", data.url, "body", data.body, "status", "pending",
-                "created_at", repr(now)]  # fmt: skip
+        flat = ["thread", thread, "author", data.author, "email", data.email,
+                "body", data.body, "status", "pending"]  # fmt: skip
         # Empty optional fields are left out of the hash to save memory.
-        for name, value in (("ip_hash", ip_hash), ("user_agent", comment.user_agent)):
+        for name, value in (("url", data.url), ("ip_hash", ip_hash),
+                            ("user_agent", comment.user_agent)):  # fmt: skip
             if value:
                 flat += [name, value]
         return comment, flat
@@ -420,7 +439,7 @@ class CommentStore:
         if not is_comment_id(comment_id):
             return None
         fields = self.client.hgetall(self.keys.comment(comment_id))
-        return _comment(fields) if fields else None
+        return _comment(fields, comment_id, self.site) if fields else None
 
     def get_many(self, comment_ids: list[str]) -> list[dict[str, str]]:
         """Raw fields of each comment, ``{}`` for a missing one; one round trip."""
@@ -534,8 +553,7 @@ class CommentStore:
         not in this order. Returns the offset of the next page."""
         ids = self.client.zrange(self.keys.uncertain, offset, offset + limit)
         more = len(ids) > limit
-        comments = [_comment(row) for row in self.get_many(ids[:limit]) if row]
-        return comments, (offset + limit if more else None)
+        return self._comments(ids[:limit]), (offset + limit if more else None)
 
     def approved(
         self, thread: str, after: str | None = None, limit: int = 200
@@ -556,6 +574,8 @@ class CommentStore:
         ids = self.client.zrangebylex(index, low, "+", start=0, num=limit + 1)
         more = len(ids) > limit
         ids = ids[:limit]
+        return self._comments(ids), (ids[-1] if more and ids else None)
+
+    def _comments(self, ids: list[str]) -> list[Comment]:
         rows = self.get_many(ids)
-        comments = [_comment(row) for row in rows if row]
-        return comments, (ids[-1] if more and ids else None)
+        return [_comment(row, i, self.site) for i, row in zip(ids, rows, strict=True) if row]

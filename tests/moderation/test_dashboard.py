@@ -6,8 +6,8 @@ from markupsafe import Markup
 
 from moderation import dashboard as dashboard_module
 from moderation.charts import bar_chart, meter
-from moderation.dashboard import DAY, created_at_of, dashboard
-from moderation.store import new_comment_id
+from moderation.dashboard import DAY, dashboard
+from moderation.store import created_at_of, new_comment_id
 from moderation.validation import CommentInput
 
 THREAD = "ministre-nord-coreen-moscou"
