@@ -7,6 +7,7 @@ measures the server rather than a client library.
 import http.client
 import json
 import re
+import time
 from dataclasses import dataclass
 
 THREAD = "ministre-nord-coreen-moscou"  # the article shipped with the site
@@ -31,6 +32,7 @@ class Outcome:
     status: int  # HTTP status of the POST, or of the challenge if that failed; 0: no answer
     comment_id: str | None = None
     error: str = ""
+    post_ms: float = 0.0  # how long the POST took
 
 
 class HttpReader:
@@ -77,14 +79,27 @@ class HttpReader:
                 "body": body,
                 "captcha": {"token": issued["token"], "answer": str(solve(issued["question"]))},
             }
+            started = time.perf_counter()
             status, reply = self.request(
                 "POST", f"/api/v1/threads/{self.thread}/comments", payload
             )
+            post_ms = (time.perf_counter() - started) * 1000
         except (OSError, http.client.HTTPException) as error:
             return Outcome(0, error=type(error).__name__)
         if status == 202 and reply:
-            return Outcome(status, reply["id"])
-        return Outcome(status, error=_code(reply))
+            return Outcome(status, reply["id"], post_ms=post_ms)
+        return Outcome(status, error=_code(reply), post_ms=post_ms)
+
+    def etag(self, path: str) -> str | None:
+        """The ETag a GET of ``path`` answers with."""
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            return response.getheader("ETag")
+        finally:
+            connection.close()
 
 
 def _code(reply: dict | None) -> str:

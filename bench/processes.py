@@ -126,12 +126,13 @@ class Stack:
 
     def __init__(
         self, folder: Path, *, workers: int = 2, appendfsync: str = "always",
-        web_workers: int = 2,
+        web_workers: int = 2, web_env: dict[str, str] | None = None,
     ) -> None:  # fmt: skip
         self.folder = folder
         self.redis = RedisServer(folder / "redis", persistent=True, appendfsync=appendfsync)
         self.worker_count = workers
         self.web_workers = web_workers
+        self.web_env = web_env
         self.web: Web | None = None
         self.workers: list[WorkerProcess] = []
         self.spawned = 0
@@ -140,7 +141,9 @@ class Stack:
     def __enter__(self) -> "Stack":
         self.redis.start()
         try:
-            self.web = Web(self.redis.url, self.folder, workers=self.web_workers).start()
+            self.web = Web(
+                self.redis.url, self.folder, workers=self.web_workers, env=self.web_env
+            ).start()
             for _ in range(self.worker_count):
                 self.add_worker()
         except BaseException:
@@ -177,17 +180,16 @@ class Stack:
         return {item["name"]: int(item["pending"]) for item in summary.get("consumers") or []}
 
     def wait_reading(self, worker: WorkerProcess, timeout: float = 30.0) -> None:
-        """Until ``worker`` has started and asked the queue for entries."""
+        """Until ``worker`` has started and waits on the queue (its connection,
+        named after it, is blocked in XREADGROUP)."""
         deadline = time.monotonic() + timeout
         with self.client() as client:
             while time.monotonic() < deadline:
-                try:
-                    consumers = client.xinfo_consumers(self.keys.queue, GROUP)
-                except redis.ResponseError:  # no group yet
-                    consumers = []
-                names = {item["name"] for item in consumers}
-                if worker.name in names:
-                    return
+                for info in client.client_list():
+                    if info.get("name") == f"worker:{worker.name}" and "xreadgroup" in info.get(
+                        "cmd", ""
+                    ):
+                        return
                 if worker.process.poll() is not None:
                     break
                 time.sleep(0.02)

@@ -83,13 +83,18 @@ class ChallengeStore:
     def key(self, token: str, namespace: str = "default") -> str:
         return f"{self.prefix}:{{{namespace}}}:{token}"
 
-    def issue(self, thread: str, namespace: str = "default") -> Challenge:
-        """Make a question for ``thread`` and remember its answer for ``ttl`` seconds."""
+    def issue(
+        self, thread: str, namespace: str = "default", client: redis.Redis | None = None
+    ) -> Challenge:
+        """Make a question for ``thread`` and remember its answer for ``ttl`` seconds.
+
+        ``client`` may be a pipeline of the caller's, to send the write along
+        with its own commands."""
         question = make_question(self.rng, allow_multiply=self.allow_multiply)
         token = secrets.token_urlsafe(24)  # 192 bits
         issued_at = self.clock()
         value = f"{question.answer}|{issued_at + self.ttl!r}|{issued_at!r}|{thread}"
-        self.client.set(self.key(token, namespace), value, ex=self.ttl)
+        (client or self.client).set(self.key(token, namespace), value, ex=self.ttl)
         return Challenge(token=token, question=question.text, expires_in=self.ttl)
 
     def key_for(self, token: object, namespace: str = "default") -> str:

@@ -32,13 +32,15 @@ def _settings() -> dict[str, Any]:
         raise click.UsageError(str(error)) from error
 
 
-def _redis() -> "Any":
+def _redis(min_timeout: float = 0.0, name: str | None = None) -> "Any":
     from moderation.services import connect
 
     settings = _settings()
     if not settings["REDIS_URL"]:
         raise click.UsageError("REDIS_URL is not set")
-    return connect(settings["REDIS_URL"], settings["REDIS_SOCKET_TIMEOUT"])
+    return connect(
+        settings["REDIS_URL"], max(settings["REDIS_SOCKET_TIMEOUT"], min_timeout), name=name
+    )
 
 
 def _serve(app: Flask, host: str, port: int, workers: int) -> None:
@@ -60,6 +62,9 @@ def _serve(app: Flask, host: str, port: int, workers: int) -> None:
             return app
 
     Server().run()
+
+
+BLOCK_SECONDS = 1.0  # how long a worker waits on an empty queue before looking again
 
 
 @click.group()
@@ -130,7 +135,9 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
     from moderation.worker import OUTAGE, Worker, run_sites
 
     settings = _settings()
-    client = _redis()
+    # A worker's read blocks up to a second when the queue is empty: its
+    # socket must wait longer than that, or an idle queue looks like an outage.
+    client = _redis(min_timeout=BLOCK_SECONDS + 2, name=f"worker:{name}")
     registry = ModelRegistry(client)
     policy = Policy(
         spam_threshold=settings["SPAM_THRESHOLD"],
@@ -143,6 +150,7 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
     def make_worker(site: str) -> Worker:
         return Worker(
             client, models=models, policy=policy, name=name, site=site,
+            block_ms=int(BLOCK_SECONDS * 1000),
             batch_size=batch or settings["WORKER_BATCH"],
             reclaim_after=settings["RECLAIM_AFTER"] if reclaim_after is None else reclaim_after,
             max_deliveries=settings["MAX_DELIVERIES"],

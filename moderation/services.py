@@ -71,14 +71,15 @@ class Services:
 CLUSTER_SCHEME = "redis+cluster://"
 
 
-def connect(url: str, timeout: float) -> redis.Redis:
+def connect(url: str, timeout: float, name: str | None = None) -> redis.Redis:
     """A client that gives up quickly: a reader waits seconds at most for a 503.
 
     ``redis+cluster://host:port[,host:port...]`` (the form Flask-Limiter's
     storage takes too) connects to a Redis Cluster through those seed nodes.
+    ``name`` shows in ``CLIENT LIST``: workers set theirs.
     """
     if url.startswith(CLUSTER_SCHEME):
-        return _cluster(url, timeout)  # type: ignore[return-value] - same commands
+        return _cluster(url, timeout, name)  # type: ignore[return-value] - same commands
     return redis.Redis.from_url(
         url,
         decode_responses=True,
@@ -86,10 +87,11 @@ def connect(url: str, timeout: float) -> redis.Redis:
         socket_timeout=timeout,
         retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), retries=1),
         health_check_interval=30,
+        client_name=name,
     )
 
 
-def _cluster(url: str, timeout: float) -> RedisCluster:
+def _cluster(url: str, timeout: float, name: str | None) -> RedisCluster:
     seeds = url[len(CLUSTER_SCHEME):].split("/", 1)[0]
     nodes = []
     for seed in filter(None, seeds.split(",")):
@@ -104,6 +106,7 @@ def _cluster(url: str, timeout: float) -> RedisCluster:
         decode_responses=True,
         socket_connect_timeout=timeout,
         socket_timeout=timeout,
+        client_name=name,
     )
 
 

@@ -234,3 +234,23 @@ def test_a_worker_waits_for_redis_and_survives_it_coming_back_empty(tmp_path):
         server.stop()
     assert process.returncode == 0, output
     assert "Redis unreachable" in output and "consumer group missing" in output
+
+
+def test_an_idle_worker_is_not_mistaken_for_an_outage(redis_server, redis_client, store, registry):
+    """The web's short socket timeout must not cut the worker's blocking read."""
+    env = {**os.environ, "REDIS_URL": redis_server.url, "REDIS_SOCKET_TIMEOUT": "0.3"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moderation.cli", "worker", "--name", "idle"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        time.sleep(2.5)  # a few empty blocking reads
+        comment = _wait_classified(store, store.save("t", HAM).id, timeout=10)
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert comment.status == "review"
+    assert "unreachable" not in output, output
+    assert any(c.get("name") == "worker:idle" for c in redis_client.client_list()) is False
