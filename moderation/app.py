@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_filters(app)
 
     from moderation.web import admin, api, errors, health, moderation_api, pages, security, widget
+    from moderation.web import metrics as web_metrics
 
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     errors.register(app)
     security.register(app)
+    web_metrics.register(app)
     return app
 
 

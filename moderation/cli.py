@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,7 +17,6 @@ import click
 from flask import Flask
 
 from moderation import config
-from moderation.app import create_app
 from moderation.redis_server import RedisServer
 
 
@@ -91,7 +91,10 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
         config_["REDIS_URL"] = embedded.url
         click.echo(f"Embedded Redis {embedded.url} (data in {embedded.data_dir})")
     owner = os.getpid()
+    metrics_dir = _metrics_dir(instance)
     try:
+        from moderation.app import create_app  # after the metrics folder is set
+
         app = create_app(config_)
         if not no_worker:
             env = {**os.environ, "REDIS_URL": config_.get("REDIS_URL") or os.environ["REDIS_URL"]}
@@ -112,6 +115,21 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
                     classifier.kill()
             if embedded is not None and embedded.stop():
                 click.echo("Embedded Redis stopped.")
+            if metrics_dir is not None:
+                shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir(instance: Path) -> Path | None:
+    """Give the web processes and the worker one metrics folder (a new one for
+    each run: prometheus-client sums every file in it), unless the operator set
+    ``PROMETHEUS_MULTIPROC_DIR``. Returns the folder made here, to remove."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return None
+    folder = instance / f"metrics-{os.getpid()}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    return folder
 
 
 @main.command()
@@ -125,7 +143,13 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
     help="Seconds after which a dead worker's entries are taken over [RECLAIM_AFTER].",
 )
 @click.option("--batch", type=int, default=None, help="Comments per batch [WORKER_BATCH].")
-def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | None) -> None:
+@click.option("--metrics-port", type=int, default=None,
+              help="Serve this worker's Prometheus metrics on 0.0.0.0:PORT (for workers run "
+                   "apart from the web processes).")  # fmt: skip
+def worker(
+    name: str, burst: bool, reclaim_after: float | None, batch: int | None,
+    metrics_port: int | None,
+) -> None:  # fmt: skip
     """Classify queued comments (many workers may run)."""
     from moderation.backoff import Backoff
     from moderation.bursts import BurstDetector
@@ -159,6 +183,8 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
         )  # fmt: skip
 
     models = ModelCache(registry)
+    if metrics_port is not None:
+        _serve_worker_metrics(metrics_port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())  # finish the batch, then exit
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -182,6 +208,16 @@ def worker(name: str, burst: bool, reclaim_after: float | None, batch: int | Non
         f"worker {name}: {total['classified']} classified, {total['skipped']} skipped, "
         f"{total['failed']} failed, {total['dead_lettered']} dead-lettered in {elapsed:.1f} s"
     )
+
+
+def _serve_worker_metrics(port: int) -> None:
+    from prometheus_client import REGISTRY, CollectorRegistry, multiprocess, start_http_server
+
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    start_http_server(port, addr="0.0.0.0", registry=registry)  # noqa: S104 - scraped from outside
 
 
 def _read_all(paths: tuple[str, ...]) -> list:

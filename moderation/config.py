@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WRONG_ANSWERS_LIMIT", 10, int,
             "Wrong CAPTCHA answers from one IP after which it gets no new question..."),
     Setting("WRONG_ANSWERS_WINDOW", 900, int, "...for this many seconds (counted from the first)."),
+    Setting("METRICS_TOKEN", None, str,
+            "If set, `/metrics` wants `Authorization: Bearer <this>` (else it is open: "
+            "keep it off the public network)."),
     Setting("PROXY_COUNT", 0, int,
             "Reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (ProxyFix)."),
     Setting("MIN_FILL_SECONDS", 3.0, float,

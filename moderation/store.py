@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import redis
 
 from captcha import CHECK_LUA, ChallengeStore
-from moderation import queue
+from moderation import metrics, queue
 from moderation.keys import SiteKeys
 from moderation.validation import CommentInput
 
@@ -504,6 +504,7 @@ class CommentStore:
             raise CommentNotFound(comment_id)
         if outcome == 2:
             raise StatusConflict(previous)
+        metrics.DECISIONS.labels(status, via).inc()
         return previous
 
     def apply_verdicts(

@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 import redis
 
 from classifiers.sample import Sample
+from moderation import metrics
 from moderation.backoff import Backoff
 from moderation.bursts import BurstDetector
 from moderation.models import ModelCache
 from moderation.policy import Policy
 from moderation.queue import QueueEntry, ReviewQueue
-from moderation.store import CommentStore, Verdict
+from moderation.store import CommentStore, Verdict, created_at_of
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,14 @@ class Worker:
                 continue
             items.append((entry.entry_id, entry.comment_id, fields["thread"], verdict))
         before = self.store.apply_verdicts(self.queue.group, items)
-        self.stats.classified += sum(1 for status in before if status == "pending")
-        self.stats.skipped += sum(1 for status in before if status != "pending")
+        now = self.store.clock()
+        for (_entry, comment_id, _thread, verdict), status in zip(items, before, strict=True):
+            if status == "pending":
+                self.stats.classified += 1
+                metrics.CLASSIFIED.labels(verdict.status).inc()
+                metrics.CLASSIFICATION_SECONDS.observe(max(0.0, now - created_at_of(comment_id)))
+            else:
+                self.stats.skipped += 1
 
     def _verdicts(self, rows: list[dict[str, str]]) -> list[Verdict | None]:
         samples = [

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from captcha import CaptchaError, Wrong, raise_for
 from captcha.errors import OUTCOMES
-from moderation import bot_traps, read_cache
+from moderation import bot_traps, metrics, read_cache
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
 from moderation.limits import challenge_limit, client_key, email_key, limiter, post_limit
@@ -172,6 +172,11 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
             ip_hash=ip_hash(svc.ip_secret, request.remote_addr),
             user_agent=request.user_agent.string,
         )  # fmt: skip
+        metrics.CAPTCHA_CHECKS.labels(
+            submission.outcome if submission.outcome in OUTCOMES else "ok"
+        ).inc()
+        for trap in submission.traps:
+            metrics.BOT_TRAPS.labels(trap).inc()
         if submission.outcome in OUTCOMES:
             raise_for(submission.outcome)
     except CaptchaError as error:

@@ -18,7 +18,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from captcha import Wrong
-from moderation import bot_traps
+from moderation import bot_traps, metrics
 from moderation.articles import Article
 from moderation.client_ip import ip_hash
 from moderation.forms import CommentForm
@@ -131,12 +131,16 @@ def _thread_page(target: Thread) -> tuple | Response:
         return _render(target, form)
     svc = services()
     try:
-        if form.validate_on_submit():
+        valid = form.validate_on_submit()
+        _count_captcha(form.captcha)
+        if valid:
             now = svc.clock()
             traps = bot_traps.caught(form.homepage.data, form.captcha.passed.issued_at, now,
                                      current_app.config["MIN_FILL_SECONDS"])  # fmt: skip
             if traps:  # the same answer as a success; nothing stored
                 bot_traps.count(svc.redis, target.site, traps)
+                for trap in traps:
+                    metrics.BOT_TRAPS.labels(trap).inc()
                 flash(PENDING, "pending")
                 return redirect(target.action + "#commentaires", 303)
             svc.store_for(target.site).save(
@@ -155,6 +159,16 @@ def _thread_page(target: Thread) -> tuple | Response:
     if isinstance(form.captcha.captcha_error, Wrong):
         bot_traps.wrong_answer(svc.redis, client_key(), current_app.config["WRONG_ANSWERS_WINDOW"])
     return _render(target, form, status)
+
+
+def _count_captcha(field: object) -> None:
+    """The outcome of the form's CAPTCHA check, if it was checked at all (other
+    fields' errors or a missing token stop validation before it)."""
+    error = getattr(field, "captcha_error", None)
+    if error is not None:
+        metrics.CAPTCHA_CHECKS.labels(error.code.removeprefix("captcha_")).inc()
+    elif getattr(field, "passed", None) is not None:
+        metrics.CAPTCHA_CHECKS.labels("ok").inc()
 
 
 def store_down() -> tuple:

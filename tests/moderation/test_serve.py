@@ -145,6 +145,17 @@ def test_serve_keeps_comments_across_a_restart(tmp_path):
         assert status == 202, created
         assert created["status"] == "pending"
         comment_id = created["id"]
+        # /metrics sums the web processes and the worker (one folder for all):
+        # the submission was counted by gunicorn's worker, the verdict by ours.
+        deadline = time.monotonic() + 20
+        while first.get(f"/api/v1/comments/{comment_id}")[1]["status"] == "pending":
+            assert time.monotonic() < deadline, "never classified"
+            time.sleep(0.1)
+        with OPENER.open(first.base + "/metrics", timeout=5) as response:
+            exposition = response.read().decode()
+        assert 'comments_submissions_total{outcome="accepted",via="api"} 1.0' in exposition
+        assert 'comments_classified_total{status="review"} 1.0' in exposition
+        assert "comments_classification_seconds_count 1.0" in exposition
 
         assert first.terminate() == 0, first.output
         assert "Embedded Redis stopped." in first.stdout, first.output
@@ -161,7 +172,14 @@ def test_serve_keeps_comments_across_a_restart(tmp_path):
         # The worker beside the site may have classified it meanwhile: kept either way.
         assert stored["id"] == comment_id and stored["thread"] == THREAD
         assert stored["status"] in {"pending", "review"}
+        with OPENER.open(second.base + "/metrics", timeout=5) as response:
+            exposition = response.read().decode()
+        assert 'comments_queue_depth{site="default",status="review"} 1.0' in exposition
+        assert "comments_model_info{" in exposition
+        metrics_dirs = list(instance.glob("metrics-*"))
+        assert len(metrics_dirs) == 1 and any(metrics_dirs[0].iterdir())
         assert second.terminate() == 0, second.output
+        assert not list(instance.glob("metrics-*")), "the metrics folder outlived serve"
         assert not accepts_connections(second.redis_port())
     finally:
         first.cleanup()
