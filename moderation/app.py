@@ -12,7 +12,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from moderation import config, limits
+from moderation import config, limits, logs
 from moderation.rendering import author_link, render_comment
 from moderation.services import build, load_or_create_secret
 
@@ -63,6 +63,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    if app.config["LOG_FORMAT"] == "json" and not app.config.get("TESTING"):
+        logs.configure("json")  # gunicorn started directly (the container) reads no CLI
+    logs.init_app(app)
     limits.init_app(app)
     csrf = CSRFProtect(app)
     _register_filters(app)

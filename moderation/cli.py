@@ -55,6 +55,10 @@ def _serve(app: Flask, host: str, port: int, workers: int) -> None:
                 "accesslog": "-",
                 "control_socket_disable": True,
             }
+            if os.environ.get("LOG_FORMAT") == "json":
+                from moderation.logs import ACCESS_LOG_JSON
+
+                settings["access_log_format"] = ACCESS_LOG_JSON
             for key, value in settings.items():
                 self.cfg.set(key, value)
 
@@ -70,9 +74,9 @@ BLOCK_SECONDS = 1.0  # how long a worker waits on an empty queue before looking 
 @click.group()
 def main() -> None:
     """Comment service: web site, review queue and tools."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from moderation import logs
+
+    logs.configure(os.environ.get("LOG_FORMAT") or "text")
 
 
 @main.command()

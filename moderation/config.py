@@ -49,6 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WRONG_ANSWERS_LIMIT", 10, int,
             "Wrong CAPTCHA answers from one IP after which it gets no new question..."),
     Setting("WRONG_ANSWERS_WINDOW", 900, int, "...for this many seconds (counted from the first)."),
+    Setting("LOG_FORMAT", "text", str,
+            "`text` or `json` (one object a line); every line carries the request id."),
     Setting("METRICS_TOKEN", None, str,
             "If set, `/metrics` wants `Authorization: Bearer <this>` (else it is open: "
             "keep it off the public network)."),
