@@ -48,17 +48,15 @@ def _serve(app: Flask, host: str, port: int, workers: int) -> None:
 
     class Server(BaseApplication):
         def load_config(self) -> None:
-            settings: dict[str, Any] = {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "worker_class": "sync",
-                "accesslog": "-",
-                "control_socket_disable": True,
-            }
-            if os.environ.get("LOG_FORMAT") == "json":
-                from moderation.logs import ACCESS_LOG_JSON
+            from moderation import gunicorn_conf  # the container's settings, shared
 
-                settings["access_log_format"] = ACCESS_LOG_JSON
+            shared = ("worker_class", "accesslog", "control_socket_disable",
+                      "graceful_timeout", "access_log_format", "child_exit")  # fmt: skip
+            settings: dict[str, Any] = {
+                name: getattr(gunicorn_conf, name) for name in shared
+                if hasattr(gunicorn_conf, name)
+            }  # fmt: skip
+            settings.update(bind=f"{host}:{port}", workers=workers)
             for key, value in settings.items():
                 self.cfg.set(key, value)
 

@@ -1,0 +1,23 @@
+"""gunicorn settings for the container: ``gunicorn -c python:moderation.gunicorn_conf
+'moderation:create_app()'``. ``moderation serve`` sets the same ones itself."""
+
+import os
+
+bind = os.environ.get("BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_WORKERS", "2"))
+worker_class = "sync"
+accesslog = "-"
+control_socket_disable = True
+graceful_timeout = 30
+if os.environ.get("LOG_FORMAT") == "json":
+    from moderation.logs import ACCESS_LOG_JSON
+
+    access_log_format = ACCESS_LOG_JSON
+
+
+def child_exit(_server: object, worker: object) -> None:
+    """Let prometheus-client drop a dead web process's live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
