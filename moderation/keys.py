@@ -48,6 +48,11 @@ class SiteKeys:
         return f"dead:{self.tag}"
 
     @property
+    def agents(self) -> str:
+        """User agents by digest: comments hold the digest (agents repeat)."""
+        return f"agents:{self.tag}"
+
+    @property
     def traps(self) -> str:
         """How many submissions each bot trap caught (see bot_traps.py)."""
         return f"traps:{self.tag}"

@@ -5,6 +5,7 @@ creation order; saving and queueing for review is one Lua script, so one
 atomic step and one round trip.
 """
 
+import hashlib
 import json
 import secrets
 import time
@@ -79,32 +80,35 @@ local function queue_problem()
     return redis.error_reply('the review queue key holds a ' .. kind)
   end
 end
--- ARGV[from..] are the comment's hash fields; returns the queue entry id.
-local function save(id, entry_field, from)
+-- ARGV[from..] are the comment's hash fields; returns the queue entry id. The
+-- user agent is kept once per site under its digest, which the comment holds.
+local function save(id, entry_field, agents, digest, agent, from)
   redis.call('HSET', KEYS[1], unpack(ARGV, from))
+  if digest ~= '' then redis.call('HSETNX', agents, digest, agent) end
   move(id, nil, 'pending')
   return redis.call('XADD', KEYS[EXTRA], '*', entry_field, id)
 end
 """
 
-# ARGV: id, entry field, hash fields...
+# KEYS[EXTRA + 1] the site's user agents. ARGV: id, entry field, agent digest,
+# agent, hash fields...
 _SAVE = (
     _MOVE
     + _SAVE_FUNCTIONS
     + """
 local problem = queue_problem()
 if problem then return problem end
-return save(ARGV[1], ARGV[2], 3)
+return save(ARGV[1], ARGV[2], KEYS[EXTRA + 1], ARGV[3], ARGV[4], 5)
 """
 )
 
 # A reader's submission in one round trip: check the CAPTCHA answer (burning
 # the token whatever the outcome), spring the bot traps, then save and
 # enqueue. KEYS[EXTRA + 1] the challenge (same hash tag: the CAPTCHA namespace
-# is the site), KEYS[EXTRA + 2] the site's trap counters. ARGV: id, entry
-# field, now, thread, answer (see captcha_check), honeypot ('' when empty),
-# minimum fill seconds, hash fields... Returns {'saved', entry id},
-# {'trapped', names} or {captcha outcome}.
+# is the site), KEYS[EXTRA + 2] the site's trap counters, KEYS[EXTRA + 3] its
+# user agents. ARGV: id, entry field, now, thread, answer (see captcha_check),
+# honeypot ('' when empty), minimum fill seconds, agent digest, agent, hash
+# fields... Returns {'saved', entry id}, {'trapped', names} or {captcha outcome}.
 _SUBMIT = (
     CHECK_LUA
     + _MOVE
@@ -124,7 +128,7 @@ if #traps > 0 then
   for _, trap in ipairs(traps) do redis.call('HINCRBY', KEYS[EXTRA + 2], trap, 1) end
   return {'trapped', table.concat(traps, ',')}
 end
-return {'saved', save(ARGV[1], ARGV[2], 8)}
+return {'saved', save(ARGV[1], ARGV[2], KEYS[EXTRA + 3], ARGV[8], ARGV[9], 10)}
 """
 )
 
@@ -281,7 +285,7 @@ class Comment:
     status: str
     created_at: float  # to the millisecond: read back from the id
     ip_hash: str = ""
-    user_agent: str = ""
+    agent: str = ""  # digest of the user agent: CommentStore.user_agent() reads it
     score: str = ""
     model_version: str = ""
     rules: str = ""  # JSON: ["links", ...]
@@ -376,9 +380,12 @@ class CommentStore:
 
     def _new(
         self, thread: str, data: CommentInput, now: float, ip_hash: str, user_agent: str
-    ) -> tuple[Comment, list[str]]:
-        """A new pending comment and its hash fields, flattened for a script."""
+    ) -> tuple[Comment, list[str], list[str]]:
+        """A new pending comment, its hash fields flattened for a script, and
+        its user agent as [digest, text] (kept once per site: they repeat)."""
         comment_id = new_comment_id(now)
+        agent = user_agent[:256]
+        digest = hashlib.blake2b(agent.encode(), digest_size=8).hexdigest() if agent else ""
         comment = Comment(
             id=comment_id,
             site=self.site,
@@ -390,27 +397,32 @@ class CommentStore:
             status="pending",
             created_at=created_at_of(comment_id),
             ip_hash=ip_hash,
-            user_agent=user_agent[:256],
+            agent=digest,
         )
         flat = ["thread", thread, "author", data.author, "email", data.email,
                 "body", data.body, "status", "pending"]  # fmt: skip
         # Empty optional fields are left out of the hash to save memory.
-        for name, value in (("url", data.url), ("ip_hash", ip_hash),
-                            ("user_agent", comment.user_agent)):  # fmt: skip
+        for name, value in (("url", data.url), ("ip_hash", ip_hash), ("agent", digest)):
             if value:
                 flat += [name, value]
-        return comment, flat
+        return comment, flat, [digest, agent]
 
     def save(
         self, thread: str, data: CommentInput, *, ip_hash: str = "", user_agent: str = ""
     ) -> Comment:
         """Store a new ``pending`` comment and queue it for review, atomically."""
-        comment, flat = self._new(thread, data, self.clock(), ip_hash, user_agent)
+        comment, flat, agent = self._new(thread, data, self.clock(), ip_hash, user_agent)
         self._save(
-            keys=self._script_keys(comment.id, thread, self.keys.queue),
-            args=[comment.id, queue.FIELD, *flat],
+            keys=self._script_keys(comment.id, thread, self.keys.queue, self.keys.agents),
+            args=[comment.id, queue.FIELD, *agent, *flat],
         )
         return comment
+
+    def user_agent(self, comment: Comment) -> str:
+        """The user agent a comment was posted with ('' if unknown or erased)."""
+        if not comment.agent:
+            return ""
+        return self.client.hget(self.keys.agents, comment.agent) or ""
 
     def submit(
         self, thread: str, data: CommentInput, *, challenge_key: str, answer: object,
@@ -422,12 +434,12 @@ class CommentStore:
         then the comment saved and queued. ``challenge_key`` must carry this
         site's hash tag (``ChallengeStore.key_for(token, namespace=site)``)."""
         now = self.clock()
-        comment, flat = self._new(thread, data, now, ip_hash, user_agent)
+        comment, flat, agent = self._new(thread, data, now, ip_hash, user_agent)
         reply = self._submit(
             keys=self._script_keys(comment.id, thread, self.keys.queue, challenge_key,
-                                   self.keys.traps),
+                                   self.keys.traps, self.keys.agents),
             args=[comment.id, queue.FIELD, *ChallengeStore.check_args(now, thread, answer),
-                  "1" if honeypot else "", repr(min_fill_seconds), *flat],
+                  "1" if honeypot else "", repr(min_fill_seconds), *agent, *flat],
         )  # fmt: skip
         if reply[0] == "saved":
             return Submission("saved", comment=comment)

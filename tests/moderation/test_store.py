@@ -31,10 +31,14 @@ def test_save_writes_the_comment_and_its_queue_entry_together(store, redis_clien
     comment = store.save("t", DATA, ip_hash="abc", user_agent="UA/1")
     fields = redis_client.hgetall(store.keys.comment(comment.id))
     assert fields["status"] == "pending" and fields["email"] == "lea@example.org"
-    assert fields["user_agent"] == "UA/1" and "id" not in fields  # the key holds the id
+    assert "id" not in fields and "UA/1" not in fields.values()  # key: id; agents: once
     entries = redis_client.xrange(store.keys.queue)
     assert [entry[1] for entry in entries] == [{"comment": comment.id}]
     assert store.get(comment.id) == comment
+    assert store.user_agent(comment) == "UA/1"
+    again = store.save("t", DATA, user_agent="UA/1")
+    assert store.get(again.id).agent == comment.agent
+    assert redis_client.hlen(store.keys.agents) == 1
 
 
 def test_keys_of_one_site_share_a_cluster_slot():
