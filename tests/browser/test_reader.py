@@ -16,7 +16,11 @@ BODY = "Une analyse claire, merci.\nLa suite au prochain numéro ?"
 
 
 def stored_comments(redis_client) -> list[dict[str, str]]:
-    return [redis_client.hgetall(key) for key in redis_client.scan_iter("comment:{default}:*")]
+    """Each stored comment's hash, with its id (which lives in the key)."""
+    return [
+        {**redis_client.hgetall(key), "id": key.rsplit(":", 1)[1]}
+        for key in redis_client.scan_iter("comment:{default}:*")
+    ]
 
 
 def open_article(page) -> str:
