@@ -160,7 +160,8 @@ def kill_workers(folder: Path, n: int) -> Row:
     faster than the web site, so they are paused for a moment first to let a
     backlog build: then a batch takes long enough to be caught."""
     with Stack(folder, workers=2) as stack:
-        submitter = Submitter(stack.web.reader(), n).start()
+        # Paced, so the run lasts long enough for several kills on any machine.
+        submitter = Submitter(stack.web.reader(), n, rate=150).start()
         kills = mid_batch = 0
         while submitter.running() and kills < 8:
             submitter.wait_for(submitter.done + n // 12)
@@ -172,8 +173,7 @@ def kill_workers(folder: Path, n: int) -> Row:
             victim = _holding_worker(stack, timeout=2.0)
             if victim is None:
                 continue
-            time.sleep(0.01)  # into the batch: reading, scoring or writing
-            victim.kill()
+            victim.kill()  # at once: a worker finishes a batch in milliseconds
             kills += 1
             mid_batch += stack.pending_by_consumer().get(victim.name, 0) > 0
             stack.workers.remove(victim)
