@@ -70,7 +70,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     _register_filters(app)
 
-    from moderation.web import admin, api, errors, health, moderation_api, pages, security, widget
+    from moderation.web import (
+        admin,
+        api,
+        errors,
+        feeds,
+        health,
+        moderation_api,
+        pages,
+        security,
+        widget,
+    )
     from moderation.web import metrics as web_metrics
 
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
@@ -81,6 +91,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(feeds.bp)
     errors.register(app)
     security.register(app)
     web_metrics.register(app)

@@ -289,6 +289,7 @@ class Comment:
     score: str = ""
     model_version: str = ""
     rules: str = ""  # JSON: ["links", ...]
+    updated_at: str = ""  # when the status last changed (epoch seconds, as text)
 
     def public(self) -> dict[str, str]:
         """What anyone may see of an approved comment: never the e-mail or IP."""
@@ -577,6 +578,14 @@ class CommentStore:
         the cursor is simply the last id seen.
         """
         return self._page(self.keys.approved(thread), after, limit)
+
+    def latest_approved(self, thread: str, limit: int = 50) -> list[Comment]:
+        """The ``limit`` newest approved comments of ``thread``, newest first."""
+        ids = self.client.zrevrangebylex(self.keys.approved(thread), "+", "-", start=0, num=limit)
+        return self._comments(ids)
+
+    def approved_count(self, thread: str) -> int:
+        return self.client.zcard(self.keys.approved(thread))
 
     def approved_version(self, thread: str) -> int:
         """Changes whenever the thread's approved list does (0 before the first)."""

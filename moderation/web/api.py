@@ -230,6 +230,16 @@ def list_comments(thread: str) -> Response:
     return response
 
 
+@bp.get("/threads/<thread>/count")
+def count_comments(thread: str) -> Response:
+    """How many comments a thread has published: for listing pages (count.js)."""
+    thread = _known_thread(thread)
+    count = services().store_for(_site()).approved_count(thread)
+    response = jsonify({"thread": thread, "count": count})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
 @bp.get("/comments/<comment_id>")
 def comment_status(comment_id: str) -> Response:
     store = services().store_for(_site())

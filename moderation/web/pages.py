@@ -86,7 +86,8 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
     return html, status
 
 
-def _target(site: str, thread: str) -> Thread:
+def find_thread(site: str, thread: str) -> Thread:
+    """An article of ours or a registered site's thread; 404 for anything else."""
     if site == DEFAULT:
         article = services().articles.get(thread)
         if article is None:
@@ -100,7 +101,7 @@ def _target(site: str, thread: str) -> Thread:
 def _request_target() -> Thread:
     """The thread of the article or site-thread route being served."""
     args = request.view_args or {}
-    return _target(args.get("site", DEFAULT), args.get("slug") or args.get("thread", ""))
+    return find_thread(args.get("site", DEFAULT), args.get("slug") or args.get("thread", ""))
 
 
 @bp.get("/")
@@ -113,7 +114,7 @@ def home() -> tuple:
 @limiter.limit(post_limit, methods=["POST"])
 @limiter.limit(post_limit, methods=["POST"], key_func=email_key)
 def article(slug: str) -> tuple | Response:
-    return _thread_page(_target(DEFAULT, slug))
+    return _thread_page(find_thread(DEFAULT, slug))
 
 
 @bp.route("/sites/<site>/threads/<thread>", methods=["GET", "POST"])
@@ -122,7 +123,7 @@ def article(slug: str) -> tuple | Response:
 def site_thread(site: str, thread: str) -> tuple | Response:
     """A registered site's thread with the server-rendered form: where the
     widget's no-JavaScript link leads."""
-    return _thread_page(_target(site, thread))
+    return _thread_page(find_thread(site, thread))
 
 
 def _thread_page(target: Thread) -> tuple | Response:

@@ -62,6 +62,21 @@ def script(digest: str) -> Response:
     return response
 
 
+@cache
+def count_script() -> bytes:
+    return (SOURCE / "count.js").read_bytes()
+
+
+@bp.get("/count.js")
+def counter() -> Response:
+    """The comment counter for listing pages; small, cached five minutes."""
+    response = Response(count_script(), mimetype="application/javascript")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @bp.get("/embed")
 def documentation() -> str:
     article = services().articles.newest()

@@ -196,3 +196,25 @@ def test_the_embed_page_example_runs_under_our_policy(browser, live_server):
     )  # the widget's own stylesheet applied (42rem)
     assert violations == []
     page.context.close()
+
+
+def test_count_js_fills_the_counts_of_a_listing_page(browser, registered, live_server, services):
+    origin, pages = registered
+    approved(services, "Un.")
+    approved(services, "Deux.")
+    pages["/list.html"] = f"""<!doctype html><html lang="fr"><head><meta charset="utf-8"></head>
+<body><ul>
+<li>Story 1 — <span data-comments-count="story-1">…</span> commentaires</li>
+<li>Story 1 again — <span data-comments-count="story-1">…</span></li>
+<li>Story 2 — <span data-comments-count="story-2">…</span></li>
+</ul><script src="{live_server}/count.js" async></script></body></html>"""
+    page, dialogs, errors = open_host(browser, origin, "/list.html")
+    page.wait_for_function(
+        "document.querySelectorAll('[data-comments-count-loaded]').length === 3"
+    )
+    counts = page.eval_on_selector_all(
+        "[data-comments-count]", "spans => spans.map(span => span.textContent)"
+    )
+    assert counts == ["2", "2", "0"]
+    assert dialogs == [] and errors == []
+    page.context.close()

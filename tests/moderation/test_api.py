@@ -403,7 +403,7 @@ def test_ten_parallel_posts_of_one_token_store_exactly_one_comment(app, redis_cl
 
 
 def test_published_pages_revalidate_with_their_etag(client, services, clock):
-    first = services.comments.save(THREAD, CommentInput("A", "a@example.org", "", "Un."))
+    first = services.comments.save(THREAD, CommentInput("A", "a@example.org", "Un.", ""))
     services.comments.set_status(first.id, "approved")
     url = f"{API}/threads/{THREAD}/comments"
     response = client.get(url)
@@ -418,7 +418,7 @@ def test_published_pages_revalidate_with_their_etag(client, services, clock):
 
     # A comment saved or rejected does not change the published page...
     clock.advance(0.01)  # ids sort by time
-    other = services.comments.save(THREAD, CommentInput("B", "b@example.org", "", "Deux."))
+    other = services.comments.save(THREAD, CommentInput("B", "b@example.org", "Deux.", ""))
     services.comments.set_status(other.id, "rejected")
     assert client.get(url, headers={"If-None-Match": tag}).status_code == 304
     # ...publishing one does, and so does unpublishing.
@@ -431,7 +431,7 @@ def test_published_pages_revalidate_with_their_etag(client, services, clock):
 
 
 def test_a_page_is_served_from_memory_until_the_list_changes(client, services, redis_client):
-    comment = services.comments.save(THREAD, CommentInput("A", "a@example.org", "", "Un."))
+    comment = services.comments.save(THREAD, CommentInput("A", "a@example.org", "Un.", ""))
     services.comments.set_status(comment.id, "approved")
     url = f"{API}/threads/{THREAD}/comments"
     before = client.get(url).get_json()

@@ -1,0 +1,89 @@
+"""Atom feeds of a thread's published comments, for feed readers and for
+newsrooms following their threads."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, request, url_for
+
+from moderation import atom, read_cache
+from moderation.services import services
+from moderation.sites import DEFAULT
+from moderation.store import Comment
+from moderation.web.pages import Thread, find_thread
+
+bp = Blueprint("feeds", __name__)
+
+ENTRIES = 50  # the newest published comments a feed carries
+FORMAT = 1  # bump when the document changes shape: old ETags must not match
+
+
+@bp.get("/articles/<slug>/comments.atom")
+def article_feed(slug: str) -> Response:
+    return _feed(find_thread(DEFAULT, slug))
+
+
+@bp.get("/sites/<site>/threads/<thread>/comments.atom")
+def site_thread_feed(site: str, thread: str) -> Response:
+    return _feed(find_thread(site, thread))
+
+
+def _feed(target: Thread) -> Response:
+    """Rebuilt only when the thread's published list changes; 304 on its ETag."""
+    svc = services()
+    store = svc.store_for(target.site)
+    key = ("atom", FORMAT, target.site, target.thread, request.host_url)
+    version = store.approved_version(target.thread)
+    tag = read_cache.etag(key, version)
+    if request.if_none_match.contains(tag):
+        response = Response(status=304)
+    else:
+        body = svc.pages.get(key, version)
+        if body is None:
+            body = _document(target, store.latest_approved(target.thread, ENTRIES))
+            svc.pages.put(key, version, body)
+        response = Response(body, mimetype="application/atom+xml")
+    response.headers["ETag"] = f'"{tag}"'
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+def _document(target: Thread, comments: list[Comment]) -> bytes:
+    page = _page_url(target)
+    if target.article is not None:
+        title = f"Commentaires : {target.article.title}"
+        quiet = target.article.date  # an empty feed is as old as its article
+        lang = target.article.lang
+    else:
+        title = f"Commentaires : {target.site} / {target.thread}"
+        quiet = datetime.fromtimestamp(0, UTC)
+        lang = "fr"
+    entries = [
+        atom.Entry(
+            id=f"{page}#c-{comment.id}",
+            title=f"Commentaire de {comment.author}",
+            author=comment.author,
+            updated=_moment(comment.updated_at, comment.created_at),
+            published=datetime.fromtimestamp(comment.created_at, UTC),
+            content=comment.body,
+            link=f"{page}#c-{comment.id}",
+        )
+        for comment in comments
+    ]
+    return atom.feed(
+        feed_id=f"{page}#commentaires", title=title, self_link=request.url, page_link=page,
+        updated=max((entry.updated for entry in entries), default=quiet), entries=entries,
+        lang=lang,
+    )  # fmt: skip
+
+
+def _page_url(target: Thread) -> str:
+    if target.site == DEFAULT:
+        return url_for("pages.article", slug=target.thread, _external=True)
+    return url_for("pages.site_thread", site=target.site, thread=target.thread, _external=True)
+
+
+def _moment(updated_at: str, created_at: float) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(updated_at), UTC)
+    except ValueError:
+        return datetime.fromtimestamp(created_at, UTC)
