@@ -24,6 +24,12 @@ class AuditLog:
         self.key = SiteKeys(site).audit
         self.clock = clock
 
+    def event(self, who: str, event: str, **fields: str) -> None:
+        """Anything else worth a trace (a privacy erasure, say)."""
+        self.client.xadd(
+            self.key, {"at": repr(self.clock()), "moderator": who, "event": event, **fields}
+        )
+
     def api_call(self, moderator: str, method: str, path: str) -> None:
         self.client.xadd(
             self.key,

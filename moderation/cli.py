@@ -157,6 +157,7 @@ def worker(
     from moderation.bursts import BurstDetector
     from moderation.models import ModelCache, ModelRegistry
     from moderation.policy import Policy, load_blocklist
+    from moderation.privacy import Privacy
     from moderation.sites import SiteRegistry
     from moderation.worker import OUTAGE, Worker, run_sites
 
@@ -202,7 +203,12 @@ def worker(
             )
             stop.wait(delay)
     started = time.monotonic()
-    workers = run_sites(make_worker, SiteRegistry(client).names, stop, burst=burst)
+    sites = SiteRegistry(client).names
+    privacy = Privacy(client, sites)
+    workers = run_sites(
+        make_worker, sites, stop, burst=burst,
+        housekeeping=lambda: privacy.purge_daily(settings["RETENTION_DAYS"]),
+    )  # fmt: skip
     elapsed = time.monotonic() - started
     total = {field: sum(getattr(w.stats, field) for w in workers)
              for field in ("classified", "skipped", "failed", "dead_lettered")}  # fmt: skip
@@ -552,3 +558,43 @@ def model_activate(version: str) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.group()
+def privacy() -> None:
+    """Personal data: retention, a person's export and erasure."""
+
+
+def _privacy() -> "Any":
+    from moderation.privacy import Privacy
+    from moderation.sites import SiteRegistry
+
+    client = _redis()
+    return Privacy(client, SiteRegistry(client).names)
+
+
+@privacy.command("purge")
+@click.option("--days", type=int, default=None, help="Retention in days [RETENTION_DAYS].")
+def privacy_purge(days: int | None) -> None:
+    """Erase e-mails, user agents and IP hashes of comments older than the retention."""
+    retention = _settings()["RETENTION_DAYS"] if days is None else days
+    touched = _privacy().purge(retention)
+    click.echo(f"{touched} comments older than {retention} days purged of personal data")
+
+
+@privacy.command("export")
+@click.argument("email")
+def privacy_export(email: str) -> None:
+    """Print, as JSON, everything stored about EMAIL."""
+    click.echo(json.dumps(_privacy().export(email), ensure_ascii=False, indent=2))
+
+
+@privacy.command("delete")
+@click.argument("email")
+@click.option("--with-comments", is_flag=True,
+              help="Erase published comments too, instead of keeping their text as « Anonyme ».")
+def privacy_delete(email: str, with_comments: bool) -> None:
+    """Erase or anonymise everything stored about EMAIL (audited)."""
+    done = _privacy().delete(email, with_comments=with_comments)
+    click.echo(f"{done.erased} comments erased, {done.anonymised} anonymised, "
+               f"{done.training_examples} training examples removed")  # fmt: skip

@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WRONG_ANSWERS_LIMIT", 10, int,
             "Wrong CAPTCHA answers from one IP after which it gets no new question..."),
     Setting("WRONG_ANSWERS_WINDOW", 900, int, "...for this many seconds (counted from the first)."),
+    Setting("RETENTION_DAYS", 90, int,
+            "After this many days a comment's e-mail, user agent and IP hash are erased "
+            "(its text and name stay); 0 keeps them."),
     Setting("LOG_FORMAT", "text", str,
             "`text` or `json` (one object a line); every line carries the request id."),
     Setting("METRICS_TOKEN", None, str,

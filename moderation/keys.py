@@ -53,6 +53,11 @@ class SiteKeys:
         return f"agents:{self.tag}"
 
     @property
+    def privacy(self) -> str:
+        """Where the retention purge has got to, and its daily lock."""
+        return f"privacy:{self.tag}"
+
+    @property
     def traps(self) -> str:
         """How many submissions each bot trap caught (see bot_traps.py)."""
         return f"traps:{self.tag}"

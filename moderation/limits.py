@@ -1,30 +1,27 @@
 """Rate limits (Flask-Limiter, moving window, stored in the same Redis).
 
 Clients are keyed by IP, IPv6 grouped by /64 (one subscriber's whole
-network), and comment posting also by a keyed hash of the e-mail address.
+network), hashed with a key that changes daily, and comment posting also by a
+keyed hash of the e-mail address.
 When Redis cannot be reached the limiter's error is not swallowed, so posting
 fails closed with a 503 rather than going unlimited.
 """
 
 import hashlib
 import hmac
-import ipaddress
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 
+from moderation.client_ip import ip_hash, network_of
+from moderation.services import services
+
 
 def client_key() -> str:
-    address = request.remote_addr or "unknown"
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
+    """The client as rate limits and lock-outs see it: its network (IPv6 by
+    /64), hashed with today's key, so no address is written to Redis."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return ip_hash(secret, network_of(request.remote_addr), services().clock())
 
 
 def email_key() -> str:

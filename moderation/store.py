@@ -233,6 +233,36 @@ class Submission:
     at: float = 0.0
 
 
+# Privacy: erase a comment from every index and drop its hash, or keep its
+# text under another name without what identifies its author. Either bumps
+# the thread's published version when the comment was published. ARGV: id,
+# then for anonymise the new author name.
+_ERASE = (
+    _MOVE
+    + """
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return 0 end
+for i = 1, #STATUSES do
+  redis.call('ZREM', KEYS[2 + i], ARGV[1])
+  redis.call('ZREM', KEYS[8 + i], ARGV[1])
+end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[8], ARGV[1])
+if current == 'approved' then redis.call('INCR', KEYS[14]) end
+redis.call('DEL', KEYS[1])
+return 1
+"""
+)
+_ANONYMISE = """
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return 0 end
+redis.call('HSET', KEYS[1], 'author', ARGV[2])
+redis.call('HDEL', KEYS[1], 'email', 'url', 'agent', 'ip_hash')
+if current == 'approved' then redis.call('INCR', KEYS[14]) end
+return 1
+"""
+
+
 class CommentNotFound(LookupError):
     pass
 
@@ -247,7 +277,16 @@ class StatusConflict(RuntimeError):
 
 def new_comment_id(now: float) -> str:
     """26 characters, sortable by time (48-bit milliseconds + 80 random bits)."""
-    value = (int(now * 1000) << 80) | secrets.randbits(80)
+    return _encode((int(now * 1000) << 80) | secrets.randbits(80))
+
+
+def first_id_at(moment: float) -> str:
+    """The smallest id a comment created at ``moment`` can have: ids below it
+    are older (ranges of comments by time)."""
+    return _encode(int(moment * 1000) << 80)
+
+
+def _encode(value: int) -> str:
     return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
 
@@ -345,6 +384,7 @@ def _comment(fields: dict[str, str], comment_id: str, site: str) -> Comment:
     known = Comment.__dataclass_fields__
     values = {name: value for name, value in fields.items() if name in known}
     values.setdefault("url", "")
+    values.setdefault("email", "")  # erased after the retention period
     values.update(id=comment_id, site=site, created_at=created_at_of(comment_id))
     return Comment(**values)
 
@@ -362,6 +402,8 @@ class CommentStore:
         self.clock = clock
         self._save = client.register_script(_SAVE)
         self._submit = client.register_script(_SUBMIT)
+        self._erase = client.register_script(_ERASE)
+        self._anonymise = client.register_script(_ANONYMISE)
         self._set_status = client.register_script(_SET_STATUS)
         self._verdicts = client.register_script(_VERDICTS)
         self._dead_letter = client.register_script(_DEAD_LETTER)
@@ -418,6 +460,22 @@ class CommentStore:
             args=[comment.id, queue.FIELD, *agent, *flat],
         )
         return comment
+
+    def erase(self, comment: Comment) -> bool:
+        """Remove a comment entirely (privacy). False if it was already gone."""
+        keys = self._script_keys(comment.id, comment.thread)
+        return bool(self._erase(keys=keys, args=[comment.id]))
+
+    def anonymise(self, comment: Comment, author: str) -> bool:
+        """Keep the text under ``author``; drop e-mail, website, agent, IP hash."""
+        keys = self._script_keys(comment.id, comment.thread)
+        return bool(self._anonymise(keys=keys, args=[comment.id, author]))
+
+    def ids_before(self, status: str, before_id: str, after_id: str = "") -> list[str]:
+        """Ids in ``status`` created after ``after_id`` and before ``before_id``
+        (ids sort by creation time)."""
+        low = f"({after_id}" if after_id else "-"
+        return self.client.zrangebylex(self.keys.status(status), low, f"({before_id}")
 
     def user_agent(self, comment: Comment) -> str:
         """The user agent a comment was posted with ('' if unknown or erased)."""

@@ -231,16 +231,21 @@ def run_sites(
     burst: bool = False,
     idle_wait: float = 0.2,
     backoff: Backoff | None = None,
+    housekeeping: Callable[[], object] | None = None,
+    housekeeping_every: float = 3600.0,
 ) -> list[Worker]:
     """Serve the review stream of every site (the list is re-read each round,
     so a site added while running is picked up). With one site, reads block
     on its stream; with several, an idle round waits ``idle_wait`` seconds.
 
     While Redis is unreachable, rounds are retried after growing waits; what
-    a worker had read stays pending and is taken over or finished later."""
+    a worker had read stays pending and is taken over or finished later.
+    ``housekeeping`` (the privacy purge) runs at most every
+    ``housekeeping_every`` seconds; it decides itself whether there is work."""
     backoff = backoff or Backoff()
     workers: dict[str, Worker] = {}
     regroup = False
+    next_housekeeping = time.monotonic()
     while not stop_event.is_set():
         try:
             if regroup:
@@ -248,6 +253,9 @@ def run_sites(
                     worker.queue.ensure_group()
                 regroup = False
             busy, several = _round(make_worker, sites(), workers, stop_event, burst)
+            if housekeeping is not None and time.monotonic() >= next_housekeeping:
+                next_housekeeping = time.monotonic() + housekeeping_every
+                _housekeep(housekeeping)
         except OUTAGE as error:
             delay = backoff.next_delay()
             log.warning("Redis unreachable (%s); retrying in %.1f s", error, delay)
@@ -273,6 +281,15 @@ def run_sites(
         with contextlib.suppress(*OUTAGE):  # housekeeping; the next run trims
             worker.queue.trim()
     return list(workers.values())
+
+
+def _housekeep(task: Callable[[], object]) -> None:
+    try:
+        task()
+    except OUTAGE:
+        raise  # the round's outage handling waits and retries
+    except Exception:  # housekeeping must never stop the classification
+        log.exception("housekeeping failed; next try in an hour")
 
 
 def _round(

@@ -25,7 +25,7 @@ from wtforms import PasswordField, StringField
 
 from moderation.charts import bar_chart, meter
 from moderation.dashboard import dashboard as build_dashboard
-from moderation.limits import limiter, login_limit
+from moderation.limits import client_key, limiter, login_limit
 from moderation.login_guard import LoginGuard
 from moderation.services import services
 from moderation.sites import DEFAULT as DEFAULT_SITE
@@ -106,7 +106,7 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         email = (form.email.data or "").strip()
-        ip = request.remote_addr or ""
+        ip = client_key()  # hashed with today's key: no address in Redis
         refusal = _guard().check(email, ip)
         if refusal:
             flash(f"Trop de tentatives. Réessayez dans {refusal.retry_after} s.", "error")

@@ -169,7 +169,7 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
             challenge_key=svc.challenges.key_for(token, namespace=site), answer=answer,
             honeypot=body.get(bot_traps.HONEYPOT) not in (None, ""),
             min_fill_seconds=current_app.config["MIN_FILL_SECONDS"],
-            ip_hash=ip_hash(svc.ip_secret, request.remote_addr),
+            ip_hash=ip_hash(svc.ip_secret, request.remote_addr, svc.clock()),
             user_agent=request.user_agent.string,
         )  # fmt: skip
         metrics.CAPTCHA_CHECKS.labels(

@@ -148,7 +148,7 @@ def _thread_page(target: Thread) -> tuple | Response:
                 target.thread,
                 CommentInput(author=form.author.data, email=form.email.data,
                              body=form.body.data, url=form.url.data),
-                ip_hash=ip_hash(svc.ip_secret, request.remote_addr),
+                ip_hash=ip_hash(svc.ip_secret, request.remote_addr, svc.clock()),
                 user_agent=request.user_agent.string,
             )  # fmt: skip
             flash(PENDING, "pending")
