@@ -52,6 +52,7 @@ class CommentForm(FlaskForm):
         render_kw={"rows": 6, "maxlength": validation.BODY_MAX},
     )
     captcha_token = HiddenField()
+    parent = HiddenField()  # the published comment a reply answers (see ?reply=)
     # The honeypot: hidden from people and assistive technology (see _comments.html).
     homepage = StringField("Ne pas remplir", render_kw={"tabindex": "-1", "autocomplete": "off"})
     captcha = CaptchaField(

@@ -80,6 +80,15 @@ local function queue_problem()
     return redis.error_reply('the review queue key holds a ' .. kind)
   end
 end
+-- A reply answers a published comment of the same thread, itself no reply
+-- (one level deep). parent_key is nil for a comment that answers nobody.
+local function parent_problem(parent_key, thread)
+  if not parent_key then return nil end
+  local p = redis.call('HMGET', parent_key, 'status', 'thread', 'parent')
+  if p[1] ~= 'approved' or p[2] ~= thread then return 'parent_not_found' end
+  if p[3] then return 'invalid_parent' end
+  return nil
+end
 -- ARGV[from..] are the comment's hash fields; returns the queue entry id. The
 -- user agent is kept once per site under its digest, which the comment holds.
 local function save(id, entry_field, agents, digest, agent, from)
@@ -90,15 +99,18 @@ local function save(id, entry_field, agents, digest, agent, from)
 end
 """
 
-# KEYS[EXTRA + 1] the site's user agents. ARGV: id, entry field, agent digest,
-# agent, hash fields...
+# KEYS[EXTRA + 1] the site's user agents, KEYS[EXTRA + 2] the parent comment
+# of a reply (absent otherwise). ARGV: id, entry field, agent digest, agent,
+# thread, hash fields... Returns {'saved', entry id} or {'parent', code}.
 _SAVE = (
     _MOVE
     + _SAVE_FUNCTIONS
     + """
 local problem = queue_problem()
 if problem then return problem end
-return save(ARGV[1], ARGV[2], KEYS[EXTRA + 1], ARGV[3], ARGV[4], 5)
+local refused = parent_problem(KEYS[EXTRA + 2], ARGV[5])
+if refused then return {'parent', refused} end
+return {'saved', save(ARGV[1], ARGV[2], KEYS[EXTRA + 1], ARGV[3], ARGV[4], 6)}
 """
 )
 
@@ -106,9 +118,11 @@ return save(ARGV[1], ARGV[2], KEYS[EXTRA + 1], ARGV[3], ARGV[4], 5)
 # the token whatever the outcome), spring the bot traps, then save and
 # enqueue. KEYS[EXTRA + 1] the challenge (same hash tag: the CAPTCHA namespace
 # is the site), KEYS[EXTRA + 2] the site's trap counters, KEYS[EXTRA + 3] its
-# user agents. ARGV: id, entry field, now, thread, answer (see captcha_check),
-# honeypot ('' when empty), minimum fill seconds, agent digest, agent, hash
-# fields... Returns {'saved', entry id}, {'trapped', names} or {captcha outcome}.
+# user agents, KEYS[EXTRA + 4] the parent of a reply (absent otherwise). ARGV:
+# id, entry field, now, thread, answer (see captcha_check), honeypot ('' when
+# empty), minimum fill seconds, agent digest, agent, hash fields... Returns
+# {'saved', entry id}, {'trapped', names}, {'parent', code} (checked before
+# the answer, which it leaves unburnt) or {captcha outcome}.
 _SUBMIT = (
     CHECK_LUA
     + _MOVE
@@ -116,6 +130,8 @@ _SUBMIT = (
     + """
 local problem = queue_problem()
 if problem then return problem end
+local refused = parent_problem(KEYS[EXTRA + 4], ARGV[4])
+if refused then return {'parent', refused} end
 local outcome, issued = captcha_check(KEYS[EXTRA + 1], ARGV[3], ARGV[4], ARGV[5])
 if outcome ~= 'ok' then return {outcome} end
 local traps = {}
@@ -263,6 +279,15 @@ return 1
 """
 
 
+class InvalidParent(ValueError):
+    """A reply to a comment that is unknown, unpublished, of another thread
+    (``parent_not_found``) or itself a reply (``invalid_parent``)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class CommentNotFound(LookupError):
     pass
 
@@ -329,6 +354,7 @@ class Comment:
     model_version: str = ""
     rules: str = ""  # JSON: ["links", ...]
     updated_at: str = ""  # when the status last changed (epoch seconds, as text)
+    parent: str = ""  # the comment this one answers (one level deep)
 
     def public(self) -> dict[str, str]:
         """What anyone may see of an approved comment: never the e-mail or IP."""
@@ -339,7 +365,7 @@ class Comment:
             "url": self.url,
             "body": self.body,
             "created_at": iso8601(self.created_at),
-        }
+        } | ({"parent": self.parent} if self.parent else {})
 
     @property
     def created(self) -> datetime:
@@ -422,8 +448,9 @@ class CommentStore:
         ]
 
     def _new(
-        self, thread: str, data: CommentInput, now: float, ip_hash: str, user_agent: str
-    ) -> tuple[Comment, list[str], list[str]]:
+        self, thread: str, data: CommentInput, now: float, ip_hash: str, user_agent: str,
+        parent: str = "",
+    ) -> tuple[Comment, list[str], list[str]]:  # fmt: skip
         """A new pending comment, its hash fields flattened for a script, and
         its user agent as [digest, text] (kept once per site: they repeat)."""
         comment_id = new_comment_id(now)
@@ -441,25 +468,39 @@ class CommentStore:
             created_at=created_at_of(comment_id),
             ip_hash=ip_hash,
             agent=digest,
+            parent=parent,
         )
         flat = ["thread", thread, "author", data.author, "email", data.email,
                 "body", data.body, "status", "pending"]  # fmt: skip
         # Empty optional fields are left out of the hash to save memory.
-        for name, value in (("url", data.url), ("ip_hash", ip_hash), ("agent", digest)):
+        for name, value in (("url", data.url), ("ip_hash", ip_hash), ("agent", digest),
+                            ("parent", parent)):  # fmt: skip
             if value:
                 flat += [name, value]
         return comment, flat, [digest, agent]
 
     def save(
-        self, thread: str, data: CommentInput, *, ip_hash: str = "", user_agent: str = ""
-    ) -> Comment:
-        """Store a new ``pending`` comment and queue it for review, atomically."""
-        comment, flat, agent = self._new(thread, data, self.clock(), ip_hash, user_agent)
-        self._save(
-            keys=self._script_keys(comment.id, thread, self.keys.queue, self.keys.agents),
-            args=[comment.id, queue.FIELD, *agent, *flat],
-        )
+        self, thread: str, data: CommentInput, *, ip_hash: str = "", user_agent: str = "",
+        parent: str = "",
+    ) -> Comment:  # fmt: skip
+        """Store a new ``pending`` comment and queue it for review, atomically.
+        Raises :class:`InvalidParent` for a reply to a comment it cannot answer."""
+        comment, flat, agent = self._new(thread, data, self.clock(), ip_hash, user_agent, parent)
+        reply = self._save(
+            keys=self._script_keys(comment.id, thread, self.keys.queue, self.keys.agents,
+                                   *self._parent_key(parent)),
+            args=[comment.id, queue.FIELD, *agent, thread, *flat],
+        )  # fmt: skip
+        if reply[0] == "parent":
+            raise InvalidParent(reply[1])
         return comment
+
+    def _parent_key(self, parent: str) -> list[str]:
+        if not parent:
+            return []
+        if not is_comment_id(parent):
+            raise InvalidParent("invalid_parent")
+        return [self.keys.comment(parent)]
 
     def erase(self, comment: Comment) -> bool:
         """Remove a comment entirely (privacy). False if it was already gone."""
@@ -486,17 +527,18 @@ class CommentStore:
     def submit(
         self, thread: str, data: CommentInput, *, challenge_key: str, answer: object,
         honeypot: bool = False, min_fill_seconds: float = 0.0, ip_hash: str = "",
-        user_agent: str = "",
+        user_agent: str = "", parent: str = "",
     ) -> "Submission":  # fmt: skip
         """A reader's comment behind its CAPTCHA answer, in one round trip: the
         answer is checked (and the token burnt), the bot traps sprung, and only
         then the comment saved and queued. ``challenge_key`` must carry this
         site's hash tag (``ChallengeStore.key_for(token, namespace=site)``)."""
         now = self.clock()
-        comment, flat, agent = self._new(thread, data, now, ip_hash, user_agent)
+        comment, flat, agent = self._new(thread, data, now, ip_hash, user_agent, parent)
         reply = self._submit(
             keys=self._script_keys(comment.id, thread, self.keys.queue, challenge_key,
-                                   self.keys.traps, self.keys.agents),
+                                   self.keys.traps, self.keys.agents,
+                                   *self._parent_key(parent)),
             args=[comment.id, queue.FIELD, *ChallengeStore.check_args(now, thread, answer),
                   "1" if honeypot else "", repr(min_fill_seconds), *agent, *flat],
         )  # fmt: skip
@@ -504,6 +546,8 @@ class CommentStore:
             return Submission("saved", comment=comment)
         if reply[0] == "trapped":
             return Submission("trapped", traps=reply[1].split(","), at=now)
+        if reply[0] == "parent":
+            raise InvalidParent(reply[1])
         return Submission(reply[0], at=now)
 
     def get(self, comment_id: str) -> Comment | None:

@@ -29,7 +29,14 @@ from moderation.limits import client_key, limiter, login_limit
 from moderation.login_guard import LoginGuard
 from moderation.services import services
 from moderation.sites import DEFAULT as DEFAULT_SITE
-from moderation.store import STATUSES, CommentNotFound, StatusConflict, is_comment_id
+from moderation.store import (
+    STATUSES,
+    Comment,
+    CommentNotFound,
+    CommentStore,
+    StatusConflict,
+    is_comment_id,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/moderation")
 
@@ -162,9 +169,17 @@ def queue() -> str:
         "moderation/queue.html", status=status, comments=comments, next_cursor=after,
         counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
         explained=services().explainer().explain(comments),
+        parents=_parents(store, comments),
         cursor=cursor, sort=sort, thread=thread, rules=RULES, site=site,
         sites=services().sites.names(),
     )  # fmt: skip
+
+
+def _parents(store: CommentStore, comments: list[Comment]) -> dict[str, Comment]:
+    """The comments these replies answer, so a moderator reads them in context."""
+    ids = sorted({comment.parent for comment in comments if comment.parent})
+    found = [store.get(comment_id) for comment_id in ids]
+    return {comment.id: comment for comment in found if comment is not None}
 
 
 @bp.post("/decide")

@@ -14,7 +14,7 @@ from moderation.client_ip import ip_hash
 from moderation.limits import challenge_limit, client_key, email_key, limiter, post_limit
 from moderation.services import services
 from moderation.sites import DEFAULT
-from moderation.store import is_comment_id, new_comment_id
+from moderation.store import InvalidParent, is_comment_id, new_comment_id
 from moderation.validation import InvalidField, clean_comment
 from moderation.web import openapi
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
@@ -98,6 +98,23 @@ def _captcha(body: dict[str, Any]) -> tuple[str, object]:
     return token, answer
 
 
+PARENT_MESSAGES = {
+    "parent_not_found": "Le commentaire auquel vous répondez n’existe pas "
+                        "ou n’est pas publié dans cette discussion.",
+    "invalid_parent": "On ne répond qu’à un commentaire publié, pas à une réponse.",
+}  # fmt: skip
+
+
+def _parent(value: object) -> str:
+    """The comment a reply answers ('' for none); checked for real by the store."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or not is_comment_id(value):
+        raise ApiError(400, "invalid_parent", "parent doit être l’identifiant d’un commentaire.",
+                       "parent")  # fmt: skip
+    return value
+
+
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -158,6 +175,7 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     except InvalidField as error:
         raise ApiError(400, error.code, error.message, error.field) from error
     token, answer = _captcha(body)
+    parent = _parent(body.get("parent"))
     svc = services()
     site = _site()
     store = svc.store_for(site)
@@ -170,7 +188,7 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
             honeypot=body.get(bot_traps.HONEYPOT) not in (None, ""),
             min_fill_seconds=current_app.config["MIN_FILL_SECONDS"],
             ip_hash=ip_hash(svc.ip_secret, request.remote_addr, svc.clock()),
-            user_agent=request.user_agent.string,
+            user_agent=request.user_agent.string, parent=parent,
         )  # fmt: skip
         metrics.CAPTCHA_CHECKS.labels(
             submission.outcome if submission.outcome in OUTCOMES else "ok"
@@ -179,6 +197,8 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
             metrics.BOT_TRAPS.labels(trap).inc()
         if submission.outcome in OUTCOMES:
             raise_for(submission.outcome)
+    except InvalidParent as error:
+        raise ApiError(400, error.code, PARENT_MESSAGES[error.code], "parent") from error
     except CaptchaError as error:
         if isinstance(error, Wrong):
             bot_traps.wrong_answer(

@@ -25,8 +25,9 @@ from moderation.forms import CommentForm
 from moderation.limits import client_key, email_key, limiter, post_limit
 from moderation.services import services
 from moderation.sites import DEFAULT
+from moderation.store import Comment, InvalidParent
 from moderation.validation import CommentInput
-from moderation.web.api import SITE_THREAD
+from moderation.web.api import PARENT_MESSAGES, SITE_THREAD
 
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
@@ -64,9 +65,12 @@ class Thread:
 def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = "") -> tuple:
     """The thread's approved comments and the form with a fresh question."""
     svc = services()
-    comments, comments_ok = [], True
+    comments, comments_ok, replying_to = [], True, None
     try:
         comments, _ = svc.store_for(target.site).approved(target.thread, limit=500)
+        wanted = request.args.get("reply") if request.method == "GET" else form.parent.data
+        replying_to = next((c for c in comments if c.id == wanted and not c.parent), None)
+        form.parent.data = replying_to.id if replying_to else ""
         limit = current_app.config["WRONG_ANSWERS_LIMIT"]
         if bot_traps.too_many_wrong(svc.redis, client_key(), limit):
             notice = notice or TOO_MANY_WRONG
@@ -81,9 +85,21 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
     html = render_template(
         "article.html" if target.article else "site_thread.html",
         article=target.article, site=target.site, thread=target.thread, action=target.action,
-        form=form, comments=comments, comments_ok=comments_ok, notice=notice,
+        form=form, comments=threaded(comments), count=len(comments), comments_ok=comments_ok,
+        notice=notice, replying_to=replying_to,
     )  # fmt: skip
     return html, status
+
+
+def threaded(comments: list[Comment]) -> list[tuple[Comment, list[Comment]]]:
+    """Comments in order, each with its published replies; a reply whose
+    parent is no longer published stands on its own."""
+    published = {comment.id for comment in comments}
+    replies: dict[str, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent in published:
+            replies.setdefault(comment.parent, []).append(comment)
+    return [(c, replies.get(c.id, [])) for c in comments if c.parent not in published]
 
 
 def find_thread(site: str, thread: str) -> Thread:
@@ -149,10 +165,13 @@ def _thread_page(target: Thread) -> tuple | Response:
                 CommentInput(author=form.author.data, email=form.email.data,
                              body=form.body.data, url=form.url.data),
                 ip_hash=ip_hash(svc.ip_secret, request.remote_addr, svc.clock()),
-                user_agent=request.user_agent.string,
+                user_agent=request.user_agent.string, parent=form.parent.data or "",
             )  # fmt: skip
             flash(PENDING, "pending")
             return redirect(target.action + "#commentaires", 303)
+    except InvalidParent as error:
+        form.parent.data = ""
+        return _render(target, form, 400, PARENT_MESSAGES[error.code])
     except redis.RedisError as error:
         log.warning("Redis unavailable while saving a comment: %s", error)
         return _render(target, form, 503, STORE_DOWN)

@@ -12,14 +12,14 @@
       yours: "Votre commentaire (en attente de modération)", published: "Votre commentaire a été publié.",
       refused: "Votre commentaire n’a pas été publié.", newq: "Répondez à la nouvelle question.",
       down: "Les commentaires sont indisponibles pour le moment.", forbidden: "Ce site n’est pas autorisé à afficher les commentaires.",
-      answer: "Répondez au calcul en chiffres." },
+      answer: "Répondez au calcul en chiffres.", reply: "Répondre", to: "En réponse à ", cancel: "Annuler" },
     en: { title: "Comments", none: "No comments yet.", form: "Leave a comment",
       name: "Name", email: "E-mail (never published)", url: "Website (optional)", body: "Comment",
       send: "Post comment", sending: "Sending…", pending: "Your comment is awaiting moderation.",
       yours: "Your comment (awaiting moderation)", published: "Your comment has been published.",
       refused: "Your comment was not published.", newq: "Please answer the new question.",
       down: "Comments are unavailable at the moment.", forbidden: "This site may not show these comments.",
-      answer: "Answer the sum in digits." }
+      answer: "Answer the sum in digits.", reply: "Reply", to: "Replying to ", cancel: "Cancel" }
   };
   var thread = script.getAttribute("data-thread") || "";
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "fr").slice(0, 2);
@@ -92,11 +92,24 @@
     }, function () { live.textContent = t.down; }).then(function () { return false; });
   }
 
+  // Replies (one level deep) go under their comment; one whose comment is no
+  // longer published stands on its own.
   function refresh() {
     return api("/threads/" + encodeURIComponent(thread) + "/comments").then(function (r) {
       list.textContent = "";
       if (r.status !== 200) { live.textContent = r.status === 403 ? t.forbidden : t.down; return false; }
-      r.body.comments.forEach(function (c) { add(list, comment(c)); });
+      var items = {};
+      r.body.comments.forEach(function (c) {
+        var parent = c.parent && items[c.parent];
+        if (parent) {
+          add(parent.replies || (parent.replies = put(parent.li, el("ol", { "class": "list replies" }))), comment(c));
+          return;
+        }
+        var li = put(list, comment(c));
+        var button = put(li, el("button", { type: "button", "class": "reply" }, t.reply));
+        button.addEventListener("click", function () { replyTo(c); });
+        items[c.id] = { li: li };
+      });
       if (!r.body.comments.length) { add(list, el("li", { "class": "none" }, t.none)); }
       return true;
     }, failed);
@@ -131,6 +144,19 @@
     field("url", t.url, "url", { autocomplete: "url" }),
     field("body", t.body, "textarea", { rows: "5", maxlength: "5000" }),
     field("answer", "…", "text", { inputmode: "numeric", autocomplete: "off" }));
+  var replying = el("p", { "class": "to", hidden: "" });
+  var parentId = null;
+  function replyTo(c) {
+    parentId = c ? c.id : null;
+    replying.textContent = "";
+    replying.hidden = !c;
+    if (!c) { return; }
+    var cancel = el("button", { type: "button", "class": "reply" }, t.cancel);
+    cancel.addEventListener("click", function () { replyTo(null); fields.body.input.focus(); });
+    add(replying, document.createTextNode(t.to + c.author + " "), cancel);
+    fields.body.input.focus();
+  }
+  form.insertBefore(replying, form.children[1]);
   var hint = el("p", { "class": "hint" }, t.answer);
   var send = el("button", { type: "submit" }, t.send);
   add(form, hint, send);
@@ -163,6 +189,7 @@
     var payload = { author: fields.author.input.value, email: fields.email.input.value,
       url: fields.url.input.value, body: fields.body.input.value,
       captcha: { token: token, answer: fields.answer.input.value } };
+    if (parentId) { payload.parent = parentId; }
     api("/threads/" + encodeURIComponent(thread) + "/comments", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload)
     }).then(function (r) {
@@ -171,6 +198,7 @@
         store(mineKey, { id: r.body.id, author: payload.author, url: payload.url, body: payload.body });
         store(draftKey, null); draft = {};
         fields.body.input.value = "";
+        replyTo(null);
         live.textContent = t.pending;
         live.setAttribute("tabindex", "-1"); live.focus();
         showMine(); question();

@@ -218,3 +218,35 @@ def test_count_js_fills_the_counts_of_a_listing_page(browser, registered, live_s
     assert counts == ["2", "2", "0"]
     assert dialogs == [] and errors == []
     page.context.close()
+
+
+def test_replies_nest_under_their_comment_and_a_reader_answers_one(
+    browser, registered, services
+):
+    origin, _pages = registered
+    question_id = approved(services, "Qui accompagnait la ministre ?", author="Léa")
+    store = services.store_for("journal")
+    store.clock.advance(1)
+    answer = store.save("story-1", CommentInput("Bob", "b@example.org", "Son adjoint.", ""),
+                        parent=question_id)  # fmt: skip
+    store.set_status(answer.id, "approved")
+    page, dialogs, errors = open_host(browser, origin)
+    nested = page.locator("#comments .c .replies .c")
+    nested.wait_for()
+    assert nested.locator(".body").inner_text() == "Son adjoint."
+    assert page.locator("#comments .w > .list > .c").count() == 1  # the reply is not top-level
+
+    question = wait_for_question(page)
+    page.get_by_role("button", name="Répondre").click()
+    page.locator("#comments .to").filter(has_text="En réponse à Léa").wait_for()
+    page.get_by_label("Nom").fill("Zoé")
+    page.get_by_label("E-mail (jamais publié)").fill("zoe@example.org")
+    page.get_by_label("Commentaire", exact=True).fill("Et son interprète.")
+    page.get_by_label(question).fill(str(solve(question)))
+    page.get_by_role("button", name="Publier le commentaire").click()
+    page.locator("#comments .live").filter(has_text="en attente de modération").wait_for()
+    (mine,) = store.in_status("pending")[0]
+    assert mine.parent == question_id and mine.body == "Et son interprète."
+    assert page.locator("#comments .to").is_hidden()
+    assert dialogs == [] and errors == []
+    page.context.close()
