@@ -598,3 +598,58 @@ def privacy_delete(email: str, with_comments: bool) -> None:
     done = _privacy().delete(email, with_comments=with_comments)
     click.echo(f"{done.erased} comments erased, {done.anonymised} anonymised, "
                f"{done.training_examples} training examples removed")  # fmt: skip
+
+
+@main.command("export")
+@click.option("--site", default=None, help="One site only (default: every site).")
+def export_command(site: str | None) -> None:
+    """Every comment as JSON Lines on standard output (re-import with `import jsonl`)."""
+    from moderation.sites import SiteRegistry
+    from moderation.store import CommentStore
+    from moderation.transfer import export_jsonl
+
+    client = _redis()
+    names = [site] if site else SiteRegistry(client).names()
+    total = sum(export_jsonl(CommentStore(client, name), sys.stdout) for name in names)
+    click.echo(f"{total} comments exported", err=True)
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(["wordpress", "disqus", "jsonl"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--site", default=None,
+              help="Site to import into [default: the default site; for jsonl, each row's].")
+def import_command(kind: str, path: str, site: str | None) -> None:
+    """Comments from a WordPress (WXR) or Disqus export, or from `moderation export`.
+    Running it twice creates nothing new."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    from moderation import transfer
+    from moderation.sites import DEFAULT, SiteRegistry
+    from moderation.store import CommentStore
+
+    client = _redis()
+    if kind == "jsonl":
+        with open(path, encoding="utf-8") as lines:
+            try:
+                records = list(transfer.read_jsonl(lines))
+            except ValueError as error:
+                raise click.ClickException(str(error)) from error
+        by_site: dict[str, list] = {}
+        for record in records:
+            by_site.setdefault(site or record.extra.get("site") or DEFAULT, []).append(record)
+    else:
+        reader = transfer.read_wordpress if kind == "wordpress" else transfer.read_disqus
+        with open(path, "rb") as source:
+            try:
+                by_site = {site or DEFAULT: list(reader(source))}
+            except (ParseError, DefusedXmlException, ValueError) as error:
+                raise click.ClickException(f"{path}: not a {kind} export ({error})") from error
+    known = set(SiteRegistry(client).names())
+    for name, records in by_site.items():
+        if name not in known:
+            raise click.ClickException(f"unknown site {name!r}: add it with `moderation site add`")
+        counts = transfer.import_records(CommentStore(client, name), kind, records)
+        click.echo(f"{name}: {counts}")

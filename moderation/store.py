@@ -269,6 +269,19 @@ redis.call('DEL', KEYS[1])
 return 1
 """
 )
+# An imported comment, straight into its status (it is history: no review
+# queue); nothing happens if the id exists, so an import can run twice.
+# ARGV: id, status, hash fields...
+_RESTORE = (
+    _MOVE
+    + """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+move(ARGV[1], nil, ARGV[2])
+if ARGV[2] == 'approved' then redis.call('INCR', KEYS[14]) end
+return 1
+"""
+)
 _ANONYMISE = """
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return 0 end
@@ -303,6 +316,13 @@ class StatusConflict(RuntimeError):
 def new_comment_id(now: float) -> str:
     """26 characters, sortable by time (48-bit milliseconds + 80 random bits)."""
     return _encode((int(now * 1000) << 80) | secrets.randbits(80))
+
+
+def stable_id(moment: float, source: str) -> str:
+    """An id with ``moment``'s time and bits derived from ``source``: the same
+    imported comment gets the same id every time (imports are idempotent)."""
+    bits = int.from_bytes(hashlib.sha256(source.encode()).digest()[:10], "big")
+    return _encode((int(moment * 1000) << 80) | bits)
 
 
 def first_id_at(moment: float) -> str:
@@ -430,6 +450,7 @@ class CommentStore:
         self._submit = client.register_script(_SUBMIT)
         self._erase = client.register_script(_ERASE)
         self._anonymise = client.register_script(_ANONYMISE)
+        self._restore = client.register_script(_RESTORE)
         self._set_status = client.register_script(_SET_STATUS)
         self._verdicts = client.register_script(_VERDICTS)
         self._dead_letter = client.register_script(_DEAD_LETTER)
@@ -494,6 +515,31 @@ class CommentStore:
         if reply[0] == "parent":
             raise InvalidParent(reply[1])
         return comment
+
+    def restore(self, comment: Comment, user_agent: str = "") -> bool:
+        """Store an imported or exported comment as it was (its id, status,
+        time and parent); False when a comment with that id already exists."""
+        if comment.status not in STATUSES or not is_comment_id(comment.id):
+            raise ValueError(f"cannot restore {comment.id!r} as {comment.status!r}")
+        fields = {"thread": comment.thread, "author": comment.author, "email": comment.email,
+                  "body": comment.body, "status": comment.status, "url": comment.url,
+                  "ip_hash": comment.ip_hash, "score": comment.score,
+                  "model_version": comment.model_version, "rules": comment.rules,
+                  "updated_at": comment.updated_at, "parent": comment.parent}  # fmt: skip
+        if user_agent:
+            agent = user_agent[:256]
+            fields["agent"] = hashlib.blake2b(agent.encode(), digest_size=8).hexdigest()
+            self.client.hsetnx(self.keys.agents, fields["agent"], agent)
+        flat = [item for name, value in fields.items() if value for item in (name, value)]
+        keys = self._script_keys(comment.id, comment.thread)
+        return bool(self._restore(keys=keys, args=[comment.id, comment.status, *flat]))
+
+    def all_ids(self) -> list[str]:
+        """Every comment id of the site, oldest first (from the status indexes)."""
+        ids: set[str] = set()
+        for status in STATUSES:
+            ids.update(self.client.zrange(self.keys.status(status), 0, -1))
+        return sorted(ids)
 
     def _parent_key(self, parent: str) -> list[str]:
         if not parent:
@@ -669,7 +715,7 @@ class CommentStore:
         not in this order. Returns the offset of the next page."""
         ids = self.client.zrange(self.keys.uncertain, offset, offset + limit)
         more = len(ids) > limit
-        return self._comments(ids[:limit]), (offset + limit if more else None)
+        return self.comments(ids[:limit]), (offset + limit if more else None)
 
     def approved(
         self, thread: str, after: str | None = None, limit: int = 200
@@ -684,7 +730,7 @@ class CommentStore:
     def latest_approved(self, thread: str, limit: int = 50) -> list[Comment]:
         """The ``limit`` newest approved comments of ``thread``, newest first."""
         ids = self.client.zrevrangebylex(self.keys.approved(thread), "+", "-", start=0, num=limit)
-        return self._comments(ids)
+        return self.comments(ids)
 
     def approved_count(self, thread: str) -> int:
         return self.client.zcard(self.keys.approved(thread))
@@ -698,8 +744,9 @@ class CommentStore:
         ids = self.client.zrangebylex(index, low, "+", start=0, num=limit + 1)
         more = len(ids) > limit
         ids = ids[:limit]
-        return self._comments(ids), (ids[-1] if more and ids else None)
+        return self.comments(ids), (ids[-1] if more and ids else None)
 
-    def _comments(self, ids: list[str]) -> list[Comment]:
+    def comments(self, ids: list[str]) -> list[Comment]:
+        """The comments of these ids that exist, in the same order."""
         rows = self.get_many(ids)
         return [_comment(row, i, self.site) for i, row in zip(ids, rows, strict=True) if row]

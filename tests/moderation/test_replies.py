@@ -22,6 +22,7 @@ def published(services, clock, body="Un avis.", author="Léa", parent=""):
 
 def test_a_reply_through_the_api_is_stored_with_its_parent(client, services, clock):
     parent = published(services, clock)
+    clock.advance(0.01)  # the reply comes later: ids sort by time
     response = post(client, comment_payload(client, parent=parent))
     assert response.status_code == 202
     reply = services.comments.get(response.get_json()["id"])

@@ -1,0 +1,117 @@
+"""Import from WordPress and Disqus exports, export and re-import JSON Lines."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.cli import main
+from moderation.store import CommentStore
+from moderation.transfer import html_to_text, import_records, read_disqus
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def cli(redis_server, redis_client, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    runner = CliRunner()
+
+    def run(*args):
+        result = runner.invoke(main, list(args))
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return run
+
+
+def by_author(store, thread):
+    return {c.author: c for c in store.comments(store.all_ids()) if c.thread == thread}
+
+
+def test_a_wordpress_export_imports_once(cli, redis_client):
+    assert "5 comments imported, 0 already there" in cli("import", "wordpress",
+                                                          str(DATA / "wordpress.xml"))
+    store = CommentStore(redis_client)
+    comments = by_author(store, "ministre-a-moscou")
+    assert set(comments) == {"Léa Martin", "Bob", "casino777", "Camille"}
+    first = next(c for c in store.comments(store.all_ids()) if c.body.startswith("Merci"))
+    assert first.body == "Merci pour cet article & ses sources.\n\nSecond paragraphe."
+    assert (first.status, first.email, first.url) == ("approved", "lea@example.org",
+                                                      "https://lea.example.org")  # fmt: skip
+    assert first.created_at == 1730712600.0  # 2024-11-04 09:30:00 UTC, kept
+    assert store.user_agent(first) == "Mozilla/5.0 (X11; Linux x86_64)"
+    assert not first.ip_hash  # addresses are not imported
+    replies = [c for c in store.comments(store.all_ids()) if c.parent]
+    # Bob answered Léa; Léa answered Bob's reply: one level deep, both under her comment.
+    assert sorted(c.body for c in replies) == ["Je ne suis pas d’accord.", "Pourquoi donc ?"]
+    assert {c.parent for c in replies} == {first.id}
+    assert comments["casino777"].status == "spam" and comments["Camille"].status == "review"
+    assert store.count("pending") == 0 and store.approved_count("ministre-a-moscou") == 3
+    assert redis_client.xlen(store.keys.queue) == 0  # history, not news for the classifier
+
+    again = cli("import", "wordpress", str(DATA / "wordpress.xml"))
+    assert "0 comments imported, 5 already there" in again
+    assert len(store.all_ids()) == 5
+
+
+def test_a_disqus_export_imports_threads_replies_and_states(cli, redis_client, services):
+    services.sites.add("journal", ["https://journal.example"])
+    output = cli("import", "disqus", str(DATA / "disqus.xml"), "--site", "journal")
+    assert "journal: 4 comments imported" in output
+    store = CommentStore(redis_client, "journal")
+    one = by_author(store, "story-1")
+    assert one["Ann"].body == "First <b>comment</b>\nsecond line"
+    assert one["Ann"].status == "approved"
+    assert one["Ben"].parent == one["Ann"].id
+    assert one["Cy"].status == "rejected" and one["Cy"].email == ""
+    assert by_author(store, "story-2")["Spammer"].status == "spam"  # thread from its link
+    assert "0 comments imported, 4 already there" in cli(
+        "import", "disqus", str(DATA / "disqus.xml"), "--site", "journal")
+
+
+def test_export_then_import_gives_the_same_comments(cli, redis_client, tmp_path):
+    cli("import", "wordpress", str(DATA / "wordpress.xml"))
+    exported = cli("export")
+    lines = [json.loads(line) for line in exported.splitlines() if line.startswith("{")]
+    assert len(lines) == 5 and {row["site"] for row in lines} == {"default"}
+    before = {c.id: c for c in CommentStore(redis_client).comments(
+        CommentStore(redis_client).all_ids())}  # fmt: skip
+    redis_client.flushall()
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in lines), encoding="utf-8")
+    assert "5 comments imported" in cli("import", "jsonl", str(path))
+    store = CommentStore(redis_client)
+    after = {c.id: c for c in store.comments(store.all_ids())}
+    assert after == before
+    assert "0 comments imported, 5 already there" in cli("import", "jsonl", str(path))
+
+
+def test_bad_files_are_refused_clearly(redis_server, monkeypatch, tmp_path):
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><rss>&a;</rss>')
+    result = CliRunner().invoke(main, ["import", "wordpress", str(bomb)])
+    assert result.exit_code == 1 and "not a wordpress export" in result.output
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": 1}\n')
+    result = CliRunner().invoke(main, ["import", "jsonl", str(broken)])
+    assert result.exit_code == 1 and "line 1" in result.output
+    unknown = CliRunner().invoke(main, ["import", "disqus", str(DATA / "disqus.xml"),
+                                        "--site", "nobody"])  # fmt: skip
+    assert unknown.exit_code == 1 and "unknown site" in unknown.output
+
+
+def test_html_becomes_plain_text():
+    assert html_to_text("<p>a &amp; b</p><p>c<br/>d</p><script>x</script>") == "a & b\n\nc\nd"
+    assert html_to_text("plain") == "plain"
+
+
+def test_import_records_skips_empty_comments(redis_client):
+    store = CommentStore(redis_client)
+    records = list(read_disqus(io.BytesIO((DATA / "disqus.xml").read_bytes())))
+    records[0].body = "   "
+    counts = import_records(store, "disqus", records)
+    assert (counts.created, counts.skipped) == (3, 1)
