@@ -205,6 +205,10 @@ def worker(
     started = time.monotonic()
     sites = SiteRegistry(client).names
     privacy = Privacy(client, sites)
+    # Webhooks go out from their own thread: a slow receiver must not hold
+    # up classification.
+    hooks = threading.Thread(target=_deliver_webhooks, args=(client, stop), daemon=True)
+    hooks.start()
     workers = run_sites(
         make_worker, sites, stop, burst=burst,
         housekeeping=lambda: privacy.purge_daily(settings["RETENTION_DAYS"]),
@@ -216,6 +220,22 @@ def worker(
         f"worker {name}: {total['classified']} classified, {total['skipped']} skipped, "
         f"{total['failed']} failed, {total['dead_lettered']} dead-lettered in {elapsed:.1f} s"
     )
+
+
+def _deliver_webhooks(client: "Any", stop: threading.Event) -> None:
+    from moderation.webhooks import Webhooks
+    from moderation.worker import OUTAGE
+
+    webhooks = Webhooks(client)
+    while not stop.is_set():
+        try:
+            busy = webhooks.deliver_due()
+        except OUTAGE:
+            busy = 0  # the classifier loop reports outages; try again shortly
+        except Exception:
+            logging.getLogger(__name__).exception("webhook delivery failed")
+            busy = 0
+        stop.wait(0 if busy else 1.0)
 
 
 def _serve_worker_metrics(port: int) -> None:
@@ -653,3 +673,43 @@ def import_command(kind: str, path: str, site: str | None) -> None:
             raise click.ClickException(f"unknown site {name!r}: add it with `moderation site add`")
         counts = transfer.import_records(CommentStore(client, name), kind, records)
         click.echo(f"{name}: {counts}")
+
+
+@main.group()
+def webhook() -> None:
+    """URLs told about new comments and decisions (signed, retried)."""
+
+
+def _webhooks() -> "Any":
+    from moderation.webhooks import Webhooks
+
+    return Webhooks(_redis())
+
+
+@webhook.command("add")
+@click.argument("url")
+@click.option("--event", "events", multiple=True, required=True,
+              type=click.Choice(["comment.created", "comment.decided"]))
+@click.option("--secret", default=None, help="Signing secret (default: a new random one).")
+def webhook_add(url: str, events: tuple[str, ...], secret: str | None) -> None:
+    """Register URL for the given events; prints its id and signing secret."""
+    try:
+        hook = _webhooks().add(url, list(events), secret)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(f"{hook.id} {hook.url} {','.join(hook.events)}")
+    click.echo(f"secret: {hook.secret}")
+
+
+@webhook.command("list")
+def webhook_list() -> None:
+    for hook in _webhooks().all():
+        click.echo(f"{hook.id} {hook.url} {','.join(hook.events)}")
+
+
+@webhook.command("remove")
+@click.argument("hook_id")
+def webhook_remove(hook_id: str) -> None:
+    if not _webhooks().remove(hook_id):
+        raise click.ClickException(f"no webhook {hook_id}")
+    click.echo(f"removed {hook_id}")

@@ -7,6 +7,7 @@ atomic step and one round trip.
 
 import hashlib
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -19,6 +20,9 @@ from captcha import CHECK_LUA, ChallengeStore
 from moderation import metrics, queue
 from moderation.keys import SiteKeys
 from moderation.validation import CommentInput
+from moderation.webhooks import Webhooks
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("pending", "review", "approved", "rejected", "spam")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -451,6 +455,7 @@ class CommentStore:
         self._erase = client.register_script(_ERASE)
         self._anonymise = client.register_script(_ANONYMISE)
         self._restore = client.register_script(_RESTORE)
+        self.webhooks = Webhooks(client, clock)
         self._set_status = client.register_script(_SET_STATUS)
         self._verdicts = client.register_script(_VERDICTS)
         self._dead_letter = client.register_script(_DEAD_LETTER)
@@ -514,7 +519,17 @@ class CommentStore:
         )  # fmt: skip
         if reply[0] == "parent":
             raise InvalidParent(reply[1])
+        self._created(comment)
         return comment
+
+    def _created(self, comment: Comment) -> None:
+        """Tell the webhooks; never lose the comment for it (it is saved)."""
+        try:
+            self.webhooks.emit("comment.created", {**comment.public(), "site": self.site,
+                                                   "status": comment.status})  # fmt: skip
+        except redis.RedisError:
+            log.exception("comment %s saved, but its webhook event could not be queued",
+                          comment.id)  # fmt: skip
 
     def restore(self, comment: Comment, user_agent: str = "") -> bool:
         """Store an imported or exported comment as it was (its id, status,
@@ -589,6 +604,7 @@ class CommentStore:
                   "1" if honeypot else "", repr(min_fill_seconds), *agent, *flat],
         )  # fmt: skip
         if reply[0] == "saved":
+            self._created(comment)
             return Submission("saved", comment=comment)
         if reply[0] == "trapped":
             return Submission("trapped", traps=reply[1].split(","), at=now)
@@ -666,6 +682,14 @@ class CommentStore:
         if outcome == 2:
             raise StatusConflict(previous)
         metrics.DECISIONS.labels(status, via).inc()
+        try:
+            self.webhooks.emit("comment.decided", {
+                "site": self.site, "id": comment_id, "thread": thread, "status": status,
+                "previous": previous, "moderator": moderator, "via": via,
+            })  # fmt: skip
+        except redis.RedisError:
+            log.exception("decision on %s made, but its webhook event could not be queued",
+                          comment_id)  # fmt: skip
         return previous
 
     def apply_verdicts(
