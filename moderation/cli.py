@@ -211,7 +211,8 @@ def worker(
     hooks.start()
     workers = run_sites(
         make_worker, sites, stop, burst=burst,
-        housekeeping=lambda: privacy.purge_daily(settings["RETENTION_DAYS"]),
+        tasks=[(3600.0, lambda: privacy.purge_daily(settings["RETENTION_DAYS"])),
+               (60.0, _digest(client, sites, settings).send_if_due)],
     )  # fmt: skip
     elapsed = time.monotonic() - started
     total = {field: sum(getattr(w.stats, field) for w in workers)
@@ -220,6 +221,19 @@ def worker(
         f"worker {name}: {total['classified']} classified, {total['skipped']} skipped, "
         f"{total['failed']} failed, {total['dead_lettered']} dead-lettered in {elapsed:.1f} s"
     )
+
+
+def _digest(client: "Any", sites: "Any", settings: dict[str, Any]) -> "Any":
+    from moderation.digest import Digest, Mailer
+
+    mailer = Mailer(
+        host=settings["SMTP_HOST"] or "", port=settings["SMTP_PORT"],
+        user=settings["SMTP_USER"] or "", password=settings["SMTP_PASSWORD"] or "",
+        starttls=settings["SMTP_STARTTLS"], sender=settings["MAIL_FROM"],
+    )  # fmt: skip
+    recipients = [a.strip() for a in (settings["DIGEST_TO"] or "").split(",") if a.strip()]
+    return Digest(client, sites, mailer, every_minutes=settings["DIGEST_MINUTES"],
+                  public_url=settings["PUBLIC_URL"], recipients=recipients or None)  # fmt: skip
 
 
 def _deliver_webhooks(client: "Any", stop: threading.Event) -> None:

@@ -11,7 +11,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import redis
@@ -231,8 +231,7 @@ def run_sites(
     burst: bool = False,
     idle_wait: float = 0.2,
     backoff: Backoff | None = None,
-    housekeeping: Callable[[], object] | None = None,
-    housekeeping_every: float = 3600.0,
+    tasks: Sequence[tuple[float, Callable[[], object]]] = (),
 ) -> list[Worker]:
     """Serve the review stream of every site (the list is re-read each round,
     so a site added while running is picked up). With one site, reads block
@@ -240,12 +239,12 @@ def run_sites(
 
     While Redis is unreachable, rounds are retried after growing waits; what
     a worker had read stays pending and is taken over or finished later.
-    ``housekeeping`` (the privacy purge) runs at most every
-    ``housekeeping_every`` seconds; it decides itself whether there is work."""
+    Each of ``tasks`` (seconds, callable: the privacy purge, the moderators'
+    digest) runs at most that often; it decides itself whether there is work."""
     backoff = backoff or Backoff()
     workers: dict[str, Worker] = {}
     regroup = False
-    next_housekeeping = time.monotonic()
+    due = [time.monotonic()] * len(tasks)
     while not stop_event.is_set():
         try:
             if regroup:
@@ -253,9 +252,10 @@ def run_sites(
                     worker.queue.ensure_group()
                 regroup = False
             busy, several = _round(make_worker, sites(), workers, stop_event, burst)
-            if housekeeping is not None and time.monotonic() >= next_housekeeping:
-                next_housekeeping = time.monotonic() + housekeeping_every
-                _housekeep(housekeeping)
+            for index, (every, task) in enumerate(tasks):
+                if time.monotonic() >= due[index]:
+                    due[index] = time.monotonic() + every
+                    _housekeep(task)
         except OUTAGE as error:
             delay = backoff.next_delay()
             log.warning("Redis unreachable (%s); retrying in %.1f s", error, delay)
@@ -289,7 +289,7 @@ def _housekeep(task: Callable[[], object]) -> None:
     except OUTAGE:
         raise  # the round's outage handling waits and retries
     except Exception:  # housekeeping must never stop the classification
-        log.exception("housekeeping failed; next try in an hour")
+        log.exception("housekeeping failed; it will be tried again")
 
 
 def _round(

@@ -164,6 +164,6 @@ def test_workers_purge_once_a_day_between_them(redis_client, store, privacy, clo
 
     for _ in range(2):  # two workers, one after the other, the same day
         run_sites(make_worker, lambda: ["default"], threading.Event(), burst=True,
-                  housekeeping=housekeeping)  # fmt: skip
+                  tasks=[(3600.0, housekeeping)])  # fmt: skip
     assert runs == [True, False]
     assert store.get(old).email == "" and store.get(old).status != "pending"

@@ -1,0 +1,95 @@
+"""E-mail to moderators while comments wait in review: one digest at most
+every ``DIGEST_MINUTES``, whichever worker gets there first, with a direct
+link to each comment."""
+
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from urllib.parse import urlencode
+
+import redis
+
+from moderation.accounts import Accounts
+from moderation.store import CommentStore
+
+LOCK = "digest:{digest}:sent"
+SHOWN = 20  # comments listed in one message; the count says how many in all
+
+
+@dataclass(frozen=True, slots=True)
+class Mailer:
+    """SMTP settings (``SMTP_*``); ``host`` empty means no e-mail at all."""
+
+    host: str
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    starttls: bool = True
+    sender: str = "moderation@localhost"
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.user:
+                smtp.login(self.user, self.password)
+            smtp.send_message(message)
+
+
+class Digest:
+    def __init__(
+        self, client: redis.Redis, sites: Callable[[], list[str]], mailer: Mailer, *,
+        every_minutes: int, public_url: str, recipients: list[str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:  # fmt: skip
+        self.client = client
+        self.sites = sites
+        self.mailer = mailer
+        self.every = every_minutes * 60
+        self.public_url = public_url.rstrip("/")
+        self.recipients = recipients
+        self.clock = clock
+
+    def send_if_due(self) -> bool:
+        """Send a digest if comments wait and none went out in the last period."""
+        if not self.mailer.host or self.every <= 0:
+            return False
+        waiting = {site: CommentStore(self.client, site).count("review") for site in self.sites()}
+        if not any(waiting.values()):
+            return False
+        to = self.recipients or Accounts(self.client).emails()
+        if not to:
+            return False
+        # The lock is taken before sending: a failed send waits for the next
+        # period rather than risking a flood of repeats.
+        if not self.client.set(LOCK, repr(self.clock()), nx=True, ex=self.every):
+            return False
+        self.mailer.send(self.message(waiting, to))
+        return True
+
+    def message(self, waiting: dict[str, int], to: list[str]) -> EmailMessage:
+        total = sum(waiting.values())
+        lines = [f"{total} commentaire(s) attendent une relecture.", ""]
+        for site, count in waiting.items():
+            if not count:
+                continue
+            store = CommentStore(self.client, site)
+            comments, _cursor = store.in_status("review", limit=SHOWN)
+            lines.append(f"{site} : {count} — {self._queue_url(site)}")
+            for comment in comments:
+                excerpt = " ".join(comment.body.split())[:140]
+                lines.append(f"  • {comment.author} ({comment.thread}) : {excerpt}")
+                lines.append(f"    {self._queue_url(site)}#item-{comment.id}")
+            lines.append("")
+        message = EmailMessage()
+        message["Subject"] = f"{total} commentaire(s) à relire"
+        message["From"] = self.mailer.sender
+        message["To"] = ", ".join(to)
+        message.set_content("\n".join(lines))
+        return message
+
+    def _queue_url(self, site: str) -> str:
+        return f"{self.public_url}/moderation/?{urlencode({'status': 'review', 'site': site})}"
