@@ -11,7 +11,8 @@ Every delivery is a POST of a JSON body with these headers:
   compares in constant time, and refuses stale timestamps (replays).
 
 A 2xx answer ends a delivery; anything else (or no answer in 5 s) is retried
-after 10 s, 20 s, 40 s... up to ``MAX_ATTEMPTS``, then given up and logged.
+after 10 s, 20 s, 40 s... up to ``MAX_ATTEMPTS``, then given up and logged. A
+delivery is sent at least once: one whose sender died is sent again.
 """
 
 import hashlib
@@ -38,6 +39,30 @@ TIMEOUT = 5.0
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+LEASE = 60  # seconds a claimed delivery is someone's; after that, it is sent again
+
+# Claim one delivery: a retry now due, else the oldest queued event. The
+# claimed delivery stays in the retry set, leased, until its sender removes it:
+# a worker that dies while sending leaves it to be sent again (at least once;
+# receivers drop repeats by X-Comments-Delivery). KEYS: queue, retry. ARGV:
+# now, lease seconds. Returns the claimed member (JSON) or nil.
+_CLAIM = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 1)[1]
+if due then
+  redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(ARGV[2]), due)
+  return due
+end
+local entry = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+if not entry then return nil end
+local item = {delivery = entry[1]}
+for i = 1, #entry[2], 2 do item[entry[2][i]] = entry[2][i + 1] end
+local member = cjson.encode(item)
+redis.call('ZADD', KEYS[2], tonumber(ARGV[1]) + tonumber(ARGV[2]), member)
+redis.call('XDEL', KEYS[1], entry[1])
+return member
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Webhook:
     id: str
@@ -56,6 +81,7 @@ class Webhooks:
         self.client = client
         self.clock = clock
         self._cached: tuple[float, list[Webhook]] = (-1e9, [])
+        self._claim = client.register_script(_CLAIM)
 
     # -- registry ---------------------------------------------------------
 
@@ -108,33 +134,37 @@ class Webhooks:
     # -- delivery ---------------------------------------------------------
 
     def deliver_due(self, limit: int = 50) -> int:
-        """Send what is queued and the retries now due; returns deliveries made.
-        Several workers may call it: each entry is taken by exactly one."""
+        """Send the retries now due, then what is queued; returns attempts made.
+        Several workers may call it: each delivery is claimed by one at a time."""
         sent = 0
-        now = self.clock()
-        for member in self.client.zrangebyscore(P + "retry", "-inf", now, start=0, num=limit):
-            if self.client.zrem(P + "retry", member):  # whoever removes it sends it
-                sent += self._attempt(json.loads(member))
         while sent < limit:
-            taken = self._take()
-            if taken is None:
+            member = self._claim(keys=[P + "queue", P + "retry"],
+                                 args=[repr(self.clock()), LEASE])  # fmt: skip
+            if member is None:
                 break
-            sent += self._attempt(taken)
+            self._attempt(member, json.loads(member))
+            sent += 1
         return sent
 
-    def _take(self) -> dict | None:
-        entries = self.client.xrange(P + "queue", count=1)
-        if not entries:
-            return None
-        entry_id, fields = entries[0]
-        if not self.client.xdel(P + "queue", entry_id):
-            return None  # another worker took it
-        return {**fields, "delivery": entry_id}
-
-    def _attempt(self, item: dict) -> int:
+    def _attempt(self, member: str, item: dict) -> None:
+        """One try; the claimed member is replaced by its next try, or removed."""
         hook = next((h for h in self.all() if h.id == item["hook"]), None)
-        if hook is None:
-            return 0  # removed since: nothing to deliver to
+        ok = hook is not None and self._post(hook, item)  # a removed hook: nothing to do
+        attempt = int(item["attempt"])
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.zrem(P + "retry", member)
+            if not ok and hook is not None and attempt < MAX_ATTEMPTS:
+                wait = FIRST_RETRY * 2 ** (attempt - 1)
+                retry = json.dumps({**item, "attempt": str(attempt + 1)}, sort_keys=True)
+                pipe.zadd(P + "retry", {retry: self.clock() + wait})
+                log.warning("webhook %s: delivery %s failed (attempt %d); retrying in %.0f s",
+                            hook.id, item["delivery"], attempt, wait)  # fmt: skip
+            elif not ok and hook is not None:
+                log.error("webhook %s: delivery %s given up after %d attempts",
+                          hook.id, item["delivery"], attempt)  # fmt: skip
+            pipe.execute()
+
+    def _post(self, hook: Webhook, item: dict) -> bool:
         body = item["body"].encode()
         stamp = int(self.clock())
         # add() let only http(s) URLs in: no file: or custom scheme reaches here.
@@ -148,19 +178,6 @@ class Webhooks:
         })  # fmt: skip
         try:
             with _OPENER.open(request, timeout=TIMEOUT) as response:
-                ok = 200 <= response.status < 300
+                return 200 <= response.status < 300
         except (urllib.error.URLError, OSError, ValueError):
-            ok = False
-        if ok:
-            return 1
-        attempt = int(item["attempt"])
-        if attempt >= MAX_ATTEMPTS:
-            log.error("webhook %s: delivery %s given up after %d attempts",
-                      hook.id, item["delivery"], attempt)  # fmt: skip
-            return 1
-        wait = FIRST_RETRY * 2 ** (attempt - 1)
-        retry = {**item, "attempt": str(attempt + 1)}
-        self.client.zadd(P + "retry", {json.dumps(retry, sort_keys=True): self.clock() + wait})
-        log.warning("webhook %s: delivery %s failed (attempt %d); retrying in %.0f s",
-                    hook.id, item["delivery"], attempt, wait)  # fmt: skip
-        return 1
+            return False

@@ -142,3 +142,21 @@ def test_the_webhook_commands(redis_server, redis_client, monkeypatch):
     assert bad.exit_code == 2
     assert runner.invoke(main, ["webhook", "remove", hook_id]).exit_code == 0
     assert runner.invoke(main, ["webhook", "list"]).output == ""
+
+
+def test_a_delivery_whose_sender_died_is_sent_again_after_its_lease(
+    redis_client, clock, receiver
+):
+    from moderation.webhooks import LEASE
+
+    hooks = Webhooks(redis_client, clock)
+    hooks.add(receiver.url, ["comment.created"])
+    CommentStore(redis_client, clock=clock).save(THREAD, DATA)
+    # A worker claims the delivery and dies before sending it.
+    claimed = hooks._claim(keys=[P + "queue", P + "retry"], args=[repr(clock()), LEASE])
+    assert claimed and redis_client.xlen(P + "queue") == 0
+    assert hooks.deliver_due() == 0 and receiver.received == []  # still leased
+    clock.advance(LEASE + 1)
+    assert hooks.deliver_due() == 1
+    assert len(receiver.received) == 1
+    assert redis_client.zcard(P + "retry") == 0
