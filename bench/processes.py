@@ -2,6 +2,7 @@
 (``moderation serve --no-worker``, gunicorn) and classifier workers
 (``moderation worker``). For the fault suite and the load benchmarks."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -53,6 +54,7 @@ class Web:
                 [sys.executable, "-m", "moderation.cli", "serve", "--no-worker",
                  "--port", str(self.port), "--workers", str(self.workers)],
                 stdout=log, stderr=subprocess.STDOUT, env=self.env,
+                start_new_session=True,  # its own group: cleanup reaches gunicorn's workers
             )  # fmt: skip
         reader = self.reader()
         deadline = time.monotonic() + timeout
@@ -77,9 +79,16 @@ class Web:
         return self.process.wait(timeout=timeout)
 
     def cleanup(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        """Stop the server and every process it forked, whatever state it is in."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # orphaned workers, if any
+        self.process.wait()
 
 
 class WorkerProcess:

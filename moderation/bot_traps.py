@@ -47,22 +47,11 @@ def wrong_answer(client: redis.Redis, who: str, window: int) -> int:
 
 def too_many_wrong(client: redis.Redis, who: str, limit: int) -> int:
     """Seconds ``who`` must wait before new questions, 0 when they may have one."""
-    with client.pipeline(transaction=False) as pipe:
-        ask_wrong_answers(pipe, who)
-        return wait_after(pipe.execute(), limit)
-
-
-def ask_wrong_answers(pipe: redis.client.Pipeline, who: str) -> None:
-    """Queue the two reads :func:`wait_after` needs on ``pipe``, so a caller can
-    send them with its own commands in one round trip."""
     key = f"wrong:{{traps}}:{who}"
-    pipe.get(key)
-    pipe.ttl(key)
-
-
-def wait_after(replies: list, limit: int) -> int:
-    """From the first two replies of :func:`ask_wrong_answers`: seconds to wait."""
-    count, ttl = replies[0], replies[1]
+    with client.pipeline(transaction=False) as pipe:
+        pipe.get(key)
+        pipe.ttl(key)
+        count, ttl = pipe.execute()
     if count is None or int(count) < limit:
         return 0
     return max(int(ttl), 1)

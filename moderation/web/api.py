@@ -146,17 +146,15 @@ def challenge() -> Response:
     thread = _known_thread(request.args.get("thread"))
     site = _site()
     svc = services()
-    # One round trip: the lock-out check and the new question. A question made
-    # for a locked-out client is never shown and expires unused.
-    with svc.redis.pipeline(transaction=False) as pipe:
-        bot_traps.ask_wrong_answers(pipe, client_key())
-        issued = svc.challenges.issue(thread, namespace=site, client=pipe)
-        wait = bot_traps.wait_after(pipe.execute(), current_app.config["WRONG_ANSWERS_LIMIT"])
+    # Two reads, then a write that skips the disk (see ChallengeStore.issue).
+    limit = current_app.config["WRONG_ANSWERS_LIMIT"]
+    wait = bot_traps.too_many_wrong(svc.redis, client_key(), limit)
     if wait:
         message = "Trop de mauvaises réponses : réessayez plus tard."
         response = api_error(429, "too_many_wrong_answers", message, "thread")
         response.headers["Retry-After"] = str(wait)
         return response
+    issued = svc.challenges.issue(thread, namespace=site)
     return _no_store(jsonify(
         {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}
     ))  # fmt: skip

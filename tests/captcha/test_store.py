@@ -118,3 +118,27 @@ def test_ten_parallel_right_answers_give_exactly_one_success(store):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["ok"] + ["used"] * 9
+
+
+def test_questions_skip_the_append_only_file_but_answers_do_not(tmp_path):
+    """A question costs no disk sync; it is lost in a crash (the reader gets
+    another), while what its check writes is kept."""
+    import redis as redis_module
+
+    from captcha import ChallengeStore
+    from moderation.redis_server import RedisServer
+
+    def aof_bytes():
+        return sum(f.stat().st_size for f in tmp_path.rglob("appendonly*") if f.is_file())
+
+    with RedisServer(tmp_path, persistent=True) as server:
+        client = redis_module.Redis(port=server.port, decode_responses=True)
+        store = ChallengeStore(client)
+        store.issue("t")  # scripts are loaded once: measure after that
+        before = aof_bytes()
+        issued = [store.issue("t") for _ in range(50)]
+        assert aof_bytes() == before
+        answer = client.get(store.key(issued[0].token)).split("|", 1)[0]
+        store.check(issued[0].token, "t", answer)
+        assert aof_bytes() > before  # the tombstone is persisted
+        client.close()
