@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from captcha import CaptchaError, Wrong, raise_for
 from captcha.errors import OUTCOMES
-from moderation import bot_traps, metrics, read_cache
+from moderation import bot_traps, metrics
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
 from moderation.limits import challenge_limit, client_key, email_key, limiter, post_limit
@@ -16,7 +16,7 @@ from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.store import InvalidParent, is_comment_id, new_comment_id
 from moderation.validation import InvalidField, clean_comment
-from moderation.web import openapi
+from moderation.web import cached, openapi
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
 from moderation.web.errors import ApiError, api_error
 
@@ -226,26 +226,18 @@ def list_comments(thread: str) -> Response:
     if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
         raise ApiError(400, "invalid_limit", f"limit doit être entre 1 et {PAGE_MAX}.", "limit")
     site = _site()
-    svc = services()
-    store = svc.store_for(site)
-    key = (PAGE_FORMAT, site, thread, after, int(limit))
-    version = store.approved_version(thread)
-    tag = read_cache.etag(key, version)
-    if request.if_none_match.contains(tag) or request.if_none_match.star_tag:
-        response = Response(status=304)
-    else:
-        body = svc.pages.get(key, version)
-        if body is None:
-            comments, cursor = store.approved(thread, after=after, limit=int(limit))
-            body = json.dumps(
-                {"thread": thread, "comments": [c.public() for c in comments], "next": cursor},
-                ensure_ascii=False, separators=(",", ":"),
-            ).encode()  # fmt: skip
-            svc.pages.put(key, version, body)
-        response = Response(body, mimetype="application/json")
-    response.headers["ETag"] = f'"{tag}"'
-    response.headers["Cache-Control"] = "no-cache"  # keep it, but ask each time: cheap 304s
-    return response
+    store = services().store_for(site)
+
+    def page() -> bytes:
+        comments, cursor = store.approved(thread, after=after, limit=int(limit))
+        return json.dumps(
+            {"thread": thread, "comments": [c.public() for c in comments], "next": cursor},
+            ensure_ascii=False, separators=(",", ":"),
+        ).encode()  # fmt: skip
+
+    # Kept, but asked for each time: revalidation costs a 304.
+    return cached.published(store, thread, (PAGE_FORMAT, site, thread, after, int(limit)),
+                            page, mimetype="application/json", cache_control="no-cache")
 
 
 @bp.get("/threads/<thread>/count")

@@ -5,10 +5,11 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request, url_for
 
-from moderation import atom, read_cache
+from moderation import atom
 from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.store import Comment
+from moderation.web import cached
 from moderation.web.pages import Thread, find_thread
 
 bp = Blueprint("feeds", __name__)
@@ -29,22 +30,13 @@ def site_thread_feed(site: str, thread: str) -> Response:
 
 def _feed(target: Thread) -> Response:
     """Rebuilt only when the thread's published list changes; 304 on its ETag."""
-    svc = services()
-    store = svc.store_for(target.site)
+    store = services().store_for(target.site)
     key = ("atom", FORMAT, target.site, target.thread, request.host_url)
-    version = store.approved_version(target.thread)
-    tag = read_cache.etag(key, version)
-    if request.if_none_match.contains(tag):
-        response = Response(status=304)
-    else:
-        body = svc.pages.get(key, version)
-        if body is None:
-            body = _document(target, store.latest_approved(target.thread, ENTRIES))
-            svc.pages.put(key, version, body)
-        response = Response(body, mimetype="application/atom+xml")
-    response.headers["ETag"] = f'"{tag}"'
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+    return cached.published(
+        store, target.thread, key,
+        lambda: _document(target, store.latest_approved(target.thread, ENTRIES)),
+        mimetype="application/atom+xml", cache_control="public, max-age=60",
+    )  # fmt: skip
 
 
 def _document(target: Thread, comments: list[Comment]) -> bytes:
