@@ -9,7 +9,7 @@ trimmed at the same age and searched by the same requests.
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import redis
@@ -80,19 +80,20 @@ class Privacy:
     def find(self, email: str) -> list[Comment]:
         """Every comment of every site posted with ``email`` (any case)."""
         wanted = email.strip().lower()
-        found = []
+        found: list[Comment] = []
         for site in self.sites():
             store = CommentStore(self.client, site)
-            for ids in _batches(self.client.scan_iter(match=f"comment:{SiteKeys(site).tag}:*",
-                                                      count=1000)):  # fmt: skip
+            ids = store.all_ids()
+            for start in range(0, len(ids), _BATCH):
+                batch = ids[start : start + _BATCH]
                 with self.client.pipeline(transaction=False) as pipe:
-                    for key in ids:
-                        pipe.hget(key, "email")
+                    for comment_id in batch:
+                        pipe.hget(store.keys.comment(comment_id), "email")
                     emails = pipe.execute()
-                matching = [key.rsplit(":", 1)[1] for key, found_email in zip(ids, emails,
-                            strict=True) if (found_email or "").lower() == wanted]  # fmt: skip
-                found += [store.get(comment_id) for comment_id in matching]
-        return [comment for comment in found if comment is not None]
+                found += store.comments([comment_id for comment_id, found_email
+                                         in zip(batch, emails, strict=True)
+                                         if (found_email or "").lower() == wanted])  # fmt: skip
+        return found
 
     def decisions(self, email: str) -> list[tuple[str, str, dict[str, str]]]:
         """(site, entry id, fields) of classifier feedback carrying ``email``."""
@@ -154,13 +155,3 @@ class Deletion:
     anonymised: int = 0
     training_examples: int = 0
 
-
-def _batches(keys: Iterator[str], size: int = _BATCH) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for key in keys:
-        batch.append(key)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

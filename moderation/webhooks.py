@@ -137,18 +137,21 @@ class Webhooks:
         """Send the retries now due, then what is queued; returns attempts made.
         Several workers may call it: each delivery is claimed by one at a time."""
         sent = 0
+        hooks: dict[str, Webhook] | None = None  # read once, when there is work
         while sent < limit:
             member = self._claim(keys=[P + "queue", P + "retry"],
                                  args=[repr(self.clock()), LEASE])  # fmt: skip
             if member is None:
                 break
-            self._attempt(member, json.loads(member))
+            if hooks is None:
+                hooks = {hook.id: hook for hook in self.all()}
+            self._attempt(member, json.loads(member), hooks)
             sent += 1
         return sent
 
-    def _attempt(self, member: str, item: dict) -> None:
+    def _attempt(self, member: str, item: dict, hooks: dict[str, Webhook]) -> None:
         """One try; the claimed member is replaced by its next try, or removed."""
-        hook = next((h for h in self.all() if h.id == item["hook"]), None)
+        hook = hooks.get(item["hook"])
         ok = hook is not None and self._post(hook, item)  # a removed hook: nothing to do
         attempt = int(item["attempt"])
         with self.client.pipeline(transaction=True) as pipe:

@@ -178,8 +178,7 @@ def queue() -> str:
 def _parents(store: CommentStore, comments: list[Comment]) -> dict[str, Comment]:
     """The comments these replies answer, so a moderator reads them in context."""
     ids = sorted({comment.parent for comment in comments if comment.parent})
-    found = [store.get(comment_id) for comment_id in ids]
-    return {comment.id: comment for comment in found if comment is not None}
+    return {comment.id: comment for comment in store.comments(ids)}
 
 
 @bp.post("/decide")
