@@ -119,16 +119,7 @@ class Submitter:
 
 def drain(stack: Stack, ids: list[str], timeout: float = 90.0) -> None:
     """Wait until every acknowledged comment has left ``pending``."""
-    deadline = time.monotonic() + timeout
-    with stack.client() as client:
-        while time.monotonic() < deadline:
-            with client.pipeline(transaction=False) as pipe:
-                for comment_id in ids:
-                    pipe.hget(stack.keys.comment(comment_id), "status")
-                statuses = pipe.execute()
-            if all(status in FINAL for status in statuses):
-                return
-            time.sleep(0.1)
+    stack.poll(ids, "status", lambda status: status in FINAL, timeout)
 
 
 def tally(stack: Stack, name: str, outcomes: list[Outcome]) -> Row:

@@ -11,7 +11,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from bench.faults import Submitter
 from bench.http_reader import THREAD
 from bench.processes import Stack
 from moderation.services import connect
-from moderation.store import CommentStore
+from moderation.store import CommentStore, created_at_of
 from moderation.validation import CommentInput
 
 WRK_SCRIPTS = Path(__file__).parent / "wrk"
@@ -129,17 +128,7 @@ def e2e_figures(folder: Path, seconds: float, rate: float = 200.0) -> dict[str, 
         submitter = Submitter(stack.web.reader(), int(rate * seconds), concurrency=8, rate=rate)
         submitter.start().join()
         ids = [outcome.comment_id for outcome in submitter.outcomes if outcome.comment_id]
-        deadline = time.monotonic() + 60
-        with stack.client() as client:
-            while time.monotonic() < deadline:
-                with client.pipeline(transaction=False) as pipe:
-                    for comment_id in ids:
-                        pipe.hget(stack.keys.comment(comment_id), "classified_at")
-                    done = pipe.execute()
-                if all(done):
-                    break
-                time.sleep(0.2)
-    from moderation.store import created_at_of
+        done = stack.poll(ids, "classified_at", bool, timeout=60, every=0.2)
 
     # created_at (in the id) is taken just before the save that precedes the
     # 202: this slightly overstates the wait, never understates it.

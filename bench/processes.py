@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import redis
@@ -187,6 +188,23 @@ class Stack:
             except redis.ResponseError:  # no stream or group yet
                 return {}
         return {item["name"]: int(item["pending"]) for item in summary.get("consumers") or []}
+
+    def poll(
+        self, ids: list[str], field: str, ready: Callable[[str | None], bool],
+        timeout: float, every: float = 0.1,
+    ) -> list[str | None]:  # fmt: skip
+        """Read ``field`` of each comment until ``ready`` holds for all (or the
+        time is up); returns the last values read, in the order of ``ids``."""
+        deadline = time.monotonic() + timeout
+        with self.client() as client:
+            while True:
+                with client.pipeline(transaction=False) as pipe:
+                    for comment_id in ids:
+                        pipe.hget(self.keys.comment(comment_id), field)
+                    values = pipe.execute()
+                if all(ready(value) for value in values) or time.monotonic() >= deadline:
+                    return values
+                time.sleep(every)
 
     def wait_reading(self, worker: WorkerProcess, timeout: float = 30.0) -> None:
         """Until ``worker`` has started and waits on the queue (its connection,
