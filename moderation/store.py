@@ -93,6 +93,14 @@ local function parent_problem(parent_key, thread)
   if p[3] then return 'invalid_parent' end
   return nil
 end
+-- What stops a save before anything is written: a reply for the caller, or
+-- nil when the comment may be saved (then nothing has been written yet).
+local function refusal(parent_key, thread)
+  local problem = queue_problem()
+  if problem then return problem end
+  local refused = parent_problem(parent_key, thread)
+  if refused then return {'parent', refused} end
+end
 -- ARGV[from..] are the comment's hash fields; returns the queue entry id. The
 -- user agent is kept once per site under its digest, which the comment holds.
 local function save(id, entry_field, agents, digest, agent, from)
@@ -110,10 +118,8 @@ _SAVE = (
     _MOVE
     + _SAVE_FUNCTIONS
     + """
-local problem = queue_problem()
-if problem then return problem end
-local refused = parent_problem(KEYS[EXTRA + 2], ARGV[5])
-if refused then return {'parent', refused} end
+local refused = refusal(KEYS[EXTRA + 2], ARGV[5])
+if refused then return refused end
 return {'saved', save(ARGV[1], ARGV[2], KEYS[EXTRA + 1], ARGV[3], ARGV[4], 6)}
 """
 )
@@ -132,10 +138,8 @@ _SUBMIT = (
     + _MOVE
     + _SAVE_FUNCTIONS
     + """
-local problem = queue_problem()
-if problem then return problem end
-local refused = parent_problem(KEYS[EXTRA + 4], ARGV[4])
-if refused then return {'parent', refused} end
+local refused = refusal(KEYS[EXTRA + 4], ARGV[4])
+if refused then return refused end
 local outcome, issued = captcha_check(KEYS[EXTRA + 1], ARGV[3], ARGV[4], ARGV[5])
 if outcome ~= 'ok' then return {outcome} end
 local traps = {}
