@@ -25,6 +25,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.registry import Collector
 
+from moderation.keys import SiteKeys
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 SUBMISSIONS = Counter(
@@ -63,7 +65,7 @@ class RedisCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily | InfoMetricFamily]:
         from moderation.models import ModelRegistry  # the store counts into this module
-        from moderation.store import STATUSES, CommentStore, created_at_of
+        from moderation.store import STATUSES, created_at_of
 
         depth = GaugeMetricFamily(
             "comments_queue_depth", "Comments in each status.", labels=["site", "status"]
@@ -78,12 +80,12 @@ class RedisCollector(Collector):
         )  # fmt: skip
         now = self.now()
         for site in self.sites():
-            store = CommentStore(self.client, site)
+            keys = SiteKeys(site)  # only key names: no store, no scripts per scrape
             with self.client.pipeline(transaction=False) as pipe:
                 for status in STATUSES:
-                    pipe.zcard(store.keys.status(status))
-                pipe.zrange(store.keys.status("pending"), 0, 0)
-                pipe.xpending(store.keys.queue, "classifiers")
+                    pipe.zcard(keys.status(status))
+                pipe.zrange(keys.status("pending"), 0, 0)
+                pipe.xpending(keys.queue, "classifiers")
                 replies = pipe.execute(raise_on_error=False)
             for status, count in zip(STATUSES, replies, strict=False):
                 depth.add_metric([site, status], count)
