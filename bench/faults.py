@@ -194,7 +194,9 @@ def restart_redis(folder: Path, n: int, appendfsync: str = "always") -> Row:
         submitter = Submitter(stack.web.reader(), n).start()
         for share in (0.3, 0.6):
             submitter.wait_for(int(n * share))
-            stack.restart_redis(down_for=0.5)
+            stack.redis_down()
+            time.sleep(0.5)
+            stack.redis_up()
         submitter.join()
         row = tally(stack, f"Redis kill -9 + restart, appendfsync {appendfsync}",
                     submitter.outcomes)  # fmt: skip
@@ -208,13 +210,11 @@ def redis_unreachable(folder: Path, n: int, down_for: float = 3.0) -> Row:
         reader = stack.web.reader()
         submitter = Submitter(reader, n, rate=200).start()
         submitter.wait_for(n // 3)
-        port = stack.redis.port
-        stack.redis.stop()
+        stack.redis_down(crash=False)
         probes = {path: reader.request("GET", path)[0] for path in ("/healthz", "/readyz")}
         probes["POST"] = reader.submit("Pendant la panne").status
         time.sleep(down_for)
-        stack.redis.port = port
-        stack.redis.start()
+        stack.redis_up()
         back = time.monotonic()
         while reader.request("GET", "/readyz")[0] != 200 and time.monotonic() - back < 30:
             time.sleep(0.01)

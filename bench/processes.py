@@ -222,16 +222,16 @@ class Stack:
                 time.sleep(0.02)
         raise ProcessError(f"worker {worker.name} is not reading; see {worker.log}")
 
-    def restart_redis(self, down_for: float = 0.0, *, kill: bool = True) -> None:
-        """Crash (SIGKILL) or stop Redis, wait, start it again on the same port
-        with the same files."""
-        port = self.redis.port
-        if kill:
+    def redis_down(self, *, crash: bool = True) -> None:
+        """Crash Redis (SIGKILL) or stop it (SIGTERM); :meth:`redis_up` brings
+        it back on the same port with the same files."""
+        if crash:
             self.redis.kill()
         else:
             self.redis.stop()
-        time.sleep(down_for)
-        self.redis.port = port
+
+    def redis_up(self) -> None:
+        port = self.redis.port  # kept by the stopped server: start() tries it first
         self.redis.start()
         if self.redis.port != port:
             raise ProcessError("Redis came back on another port")
