@@ -107,10 +107,13 @@ class Privacy:
 
     def export(self, email: str) -> dict:
         comments = []
+        agents: dict[str, dict[str, str]] = {}  # per site, read once
         for comment in self.find(email):
+            if comment.site not in agents:
+                agents[comment.site] = CommentStore(self.client, comment.site).user_agents()
             item = asdict(comment)
             item["created_at"] = iso8601(comment.created_at)
-            item["user_agent"] = CommentStore(self.client, comment.site).user_agent(comment)
+            item["user_agent"] = agents[comment.site].get(comment.agent, "")
             del item["agent"]
             comments.append(item)
         return {

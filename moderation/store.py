@@ -589,6 +589,10 @@ class CommentStore:
             return ""
         return self.client.hget(self.keys.agents, comment.agent) or ""
 
+    def user_agents(self) -> dict[str, str]:
+        """Every user agent of the site by digest, for reading many comments'."""
+        return self.client.hgetall(self.keys.agents)
+
     def submit(
         self, thread: str, data: CommentInput, *, challenge_key: str, answer: object,
         honeypot: bool = False, min_fill_seconds: float = 0.0, ip_hash: str = "",
