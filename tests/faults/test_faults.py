@@ -1,6 +1,7 @@
 """The fault suite (bench/faults.py) as tests: real redis-server, gunicorn and
 worker processes, 1,000 submissions a scenario; any comment that got a 202
-and is then missing, left pending or classified twice fails the run."""
+and is then missing or left pending (everysec excepted: it promises nothing
+on a crash), or is classified twice, fails the run."""
 
 import pytest
 
@@ -38,13 +39,28 @@ def test_workers_killed_mid_batch_lose_nothing_and_classify_nothing_twice(rows):
     assert row.facts["mid_batch"] == row.facts["kills"], "a kill did not catch a batch in hand"
 
 
-@pytest.mark.parametrize("scenario", ["restart-redis", "restart-redis-everysec"])
-def test_every_acknowledged_comment_survives_redis_crashes(rows, scenario):
-    row = rows(scenario)
-    assert_nothing_lost(row, at_least=0.5)
-    # Posts during the outage were refused cleanly (503, or 403 for a question
-    # whose answer was cut off), never with a crash or a dropped connection.
+def assert_refused_cleanly(row: faults.Row) -> None:
+    """Posts during the outage were refused (503, or 403 for a question whose
+    answer was cut off), never with a crash or a dropped connection."""
     assert all(why.startswith(("503 ", "403 captcha_")) for why in row.refused), row.refused
+
+
+def test_every_acknowledged_comment_survives_redis_crashes_with_appendfsync_always(rows):
+    row = rows("restart-redis")
+    assert_nothing_lost(row, at_least=0.5)
+    assert_refused_cleanly(row)
+
+
+def test_everysec_can_lose_acknowledged_comments_but_never_classifies_twice(rows):
+    """everysec promises nothing on a crash: Redis answers before the disk has
+    the write, and while a background fsync is slow it even postpones the
+    write itself, so a kill -9 can lose acknowledged comments (seen: 1 in 913
+    on a loaded machine). What survives is whole and classified once."""
+    row = rows("restart-redis-everysec")
+    assert row.submitted == N and row.acknowledged >= N * 0.5, row
+    assert row.classified == row.present and row.classified_twice == 0, row
+    assert row.lost == row.acknowledged - row.present, row
+    assert_refused_cleanly(row)
 
 
 def test_site_and_workers_recover_by_themselves_when_redis_returns(rows):
