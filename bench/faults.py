@@ -152,10 +152,12 @@ def kill_workers(folder: Path, n: int) -> Row:
     backlog build: then a batch takes long enough to be caught."""
     with Stack(folder, workers=2) as stack:
         # Paced, so the run lasts long enough for several kills on any machine.
-        submitter = Submitter(stack.web.reader(), n, rate=150).start()
+        submitter = Submitter(stack.web.reader(), n, rate=100).start()
         kills = mid_batch = 0
-        while submitter.running() and kills < 8:
-            submitter.wait_for(submitter.done + n // 12)
+        # Kills until five have caught a batch in hand (a worker can finish its
+        # batch between being seen holding it and the signal).
+        while submitter.running() and mid_batch < 5 and kills < 10:
+            submitter.wait_for(submitter.done + n // 20)
             for worker in stack.workers:
                 worker.pause()
             time.sleep(0.3)

@@ -36,7 +36,9 @@ def test_workers_killed_mid_batch_lose_nothing_and_classify_nothing_twice(rows):
     row = rows("kill-workers")
     assert_nothing_lost(row, at_least=1.0)  # Redis and the site stayed up: every post got 202
     assert row.facts["kills"] >= 3
-    assert row.facts["mid_batch"] == row.facts["kills"], "a kill did not catch a batch in hand"
+    # Several kills caught a worker with entries read and not acknowledged
+    # (one can finish its batch between being seen holding it and the signal).
+    assert row.facts["mid_batch"] >= 3, row.notes
 
 
 def assert_refused_cleanly(row: faults.Row) -> None:
