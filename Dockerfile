@@ -10,7 +10,9 @@ COPY pyproject.toml README.md ./
 COPY captcha ./captcha
 COPY classifiers ./classifiers
 COPY moderation ./moderation
-RUN pip wheel --wheel-dir /wheels .
+# The catalogs are compiled here so the wheel carries the .mo files.
+RUN pip install babel && pybabel compile --domain messages --directory moderation/translations \
+    && pip wheel --wheel-dir /wheels .
 
 # --- run: only the installed wheels, a user without privileges
 FROM python:3.11-slim

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint browser bench clean
+.PHONY: run test lint browser bench clean translations catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,21 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.run-installed
 
-run: $(VENV)/.run-installed
+# Compiled catalogs are built, never committed: the .po files are the source.
+translations: $(VENV)/.run-installed
+	$(BIN)/pybabel compile --domain messages --directory moderation/translations --statistics
+
+# After changing user-facing strings: extract them and merge into both catalogs,
+# then translate the new entries of the French one (see README, Languages).
+catalogs: $(VENV)/.run-installed
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
+		--no-location --sort-output --project moderation --copyright-holder "" \
+		--msgid-bugs-address "" --output-file moderation/translations/messages.pot .
+	$(BIN)/pybabel update --input-file moderation/translations/messages.pot \
+		--output-dir moderation/translations --domain messages --no-fuzzy-matching \
+		--ignore-obsolete
+
+run: $(VENV)/.run-installed translations
 	$(BIN)/moderation serve --host $(HOST) --port $(PORT)
 
 browser:
@@ -34,12 +48,12 @@ lint: $(VENV)/.test-installed
 CLUSTER_TESTS := tests/captcha tests/moderation/test_store.py tests/moderation/test_queue.py \
 	tests/moderation/test_worker.py tests/moderation/test_api.py tests/moderation/test_limits.py
 
-test: $(VENV)/.test-installed browser lint
+test: $(VENV)/.test-installed translations browser lint
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest -q --redis-cluster $(CLUSTER_TESTS)
 
 # Every figure of the benchmark contract (about 3 minutes; QUICK=1 for under 2).
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.test-installed translations
 	@sh scripts/apt-ensure.sh /usr/bin/wrk wrk
 	$(BIN)/python -m bench $(if $(QUICK),--quick)
 

@@ -5,22 +5,17 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import redis
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from moderation import config, limits, logs
+from moderation import config, i18n, limits, logs
 from moderation.rendering import author_link, render_comment
 from moderation.services import build, load_or_create_secret
 
 log = logging.getLogger(__name__)
-
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")  # fmt: skip
-
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then environment variables, then ``test_config``.
@@ -67,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         logs.configure("json")  # gunicorn started directly (the container) reads no CLI
     logs.init_app(app)
     limits.init_app(app)
+    i18n.init_app(app)
     csrf = CSRFProtect(app)
     _register_filters(app)
 
@@ -99,18 +95,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_filters(app: Flask) -> None:
-    zone = ZoneInfo(app.config["DISPLAY_TIMEZONE"])
-
-    def french_date(value: Any) -> str:
-        moment = value.astimezone(zone)
-        return (
-            f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} "
-            f"à {moment.hour} h {moment.minute:02d}"
-        )
-
-    app.add_template_filter(french_date, "french_date")
+    app.add_template_filter(i18n.long_datetime, "long_date")
     app.add_template_filter(
-        lambda stamp: french_date(datetime.fromtimestamp(stamp, UTC)), "timestamp_date"
+        lambda stamp: i18n.long_datetime(datetime.fromtimestamp(stamp, UTC)), "timestamp_date"
     )
     app.add_template_filter(render_comment, "comment_html")
     app.add_template_filter(author_link, "author_link")

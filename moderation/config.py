@@ -19,6 +19,13 @@ def _bool(value: str) -> bool:
     raise ValueError(f"not a boolean: {value!r}")
 
 
+def _lang(value: str) -> str:
+    lowered = value.strip().lower()
+    if lowered not in {"fr", "en"}:
+        raise ValueError(f"not fr or en: {value!r}")
+    return lowered
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -80,6 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_COOKIE_SECURE", False, _bool,
             "Send cookies only over HTTPS (set it behind TLS)."),
     Setting("DISPLAY_TIMEZONE", "Europe/Paris", str, "Time zone of dates shown on pages."),
+    Setting("DEFAULT_LANG", "fr", _lang,
+            "Language (fr or en) when a request states none, and of the moderators' e-mails."),
     Setting("SPAM_THRESHOLD", 0.9, float,
             "Spam probability from which a comment is filed as spam (hidden, kept)."),
     Setting("APPROVE_THRESHOLD", 0.1, float,
