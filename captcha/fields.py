@@ -43,10 +43,12 @@ class ArithmeticCaptcha:
         store: Callable[[], ChallengeStore],
         thread: Callable[[Form], str],
         namespace: Callable[[Form], str] = lambda form: "default",
+        translate: Callable[[str], str] = str,
     ) -> None:
         self.store = store
         self.thread = thread
         self.namespace = namespace
+        self.translate = translate  # the application's gettext: messages are English ids
 
     def __call__(self, form: Form, field: CaptchaField) -> None:
         token = form[field.token_field].data
@@ -56,4 +58,4 @@ class ArithmeticCaptcha:
             )
         except CaptchaError as error:
             field.captcha_error = error
-            raise ValidationError(str(error)) from error
+            raise ValidationError(self.translate(str(error))) from error

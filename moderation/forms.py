@@ -3,6 +3,8 @@
 
 from collections.abc import Callable
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import StopValidation
@@ -32,32 +34,33 @@ def _challenges() -> ChallengeStore:
 
 class CommentForm(FlaskForm):
     author = StringField(
-        "Nom",
+        _l("Name"),
         [Cleaned(validation.clean_author)],
         render_kw={"autocomplete": "name", "maxlength": validation.AUTHOR_MAX},
     )
     email = StringField(
-        "E-mail (jamais publié)",
+        _l("E-mail (never published)"),
         [Cleaned(validation.clean_email)],
         render_kw={"autocomplete": "email", "type": "email", "maxlength": validation.EMAIL_MAX},
     )
     url = StringField(
-        "Site web (facultatif)",
+        _l("Website (optional)"),
         [Cleaned(validation.clean_url)],
         render_kw={"autocomplete": "url", "maxlength": validation.URL_MAX},
     )
     body = TextAreaField(
-        "Commentaire",
+        _l("Comment"),
         [Cleaned(validation.clean_body)],
         render_kw={"rows": 6, "maxlength": validation.BODY_MAX},
     )
     captcha_token = HiddenField()
     parent = HiddenField()  # the published comment a reply answers (see ?reply=)
     # The honeypot: hidden from people and assistive technology (see _comments.html).
-    homepage = StringField("Ne pas remplir", render_kw={"tabindex": "-1", "autocomplete": "off"})
+    homepage = StringField(_l("Leave empty"), render_kw={"tabindex": "-1", "autocomplete": "off"})
     captcha = CaptchaField(
-        "Question",
-        [ArithmeticCaptcha(_challenges, lambda form: form.thread, lambda form: form.site)],
+        _l("Question"),
+        [ArithmeticCaptcha(_challenges, lambda form: form.thread, lambda form: form.site,
+                           translate=gettext)],
     )
 
     def __init__(self, thread: str, site: str = "default", **kwargs: object) -> None:

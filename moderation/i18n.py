@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     )
     # {% trans %} blocks are extracted trimmed (babel.cfg), so render them trimmed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals["current_language"] = current
     check_compiled()
 
 

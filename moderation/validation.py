@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 AUTHOR_MAX = 80
 BODY_MAX = 5000
@@ -17,7 +18,8 @@ URL_MAX = 2000
 
 
 class InvalidField(ValueError):
-    """One field breaks a rule; ``code`` is stable, ``message`` is for people."""
+    """One field breaks a rule; ``code`` is stable, ``message`` is for people (in
+    the request's language; English outside a request)."""
 
     def __init__(self, field: str, code: str, message: str) -> None:
         super().__init__(message)
@@ -40,7 +42,8 @@ def _refuse_control(field: str, text: str, allowed: str = "") -> None:
         if (category == "Cc" and char not in allowed) or category == "Cs":
             raise InvalidField(
                 field, "invalid_character",
-                f"Le champ contient un caractère de contrôle interdit (U+{ord(char):04X}).",
+                _("The field contains a forbidden control character (U+%(code)s).",
+                  code=f"{ord(char):04X}"),
             )  # fmt: skip
 
 
@@ -48,34 +51,35 @@ def _text(field: str, value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidField(field, "invalid_type", "Ce champ doit être du texte.")
+        raise InvalidField(field, "invalid_type", _("This field must be text."))
     return value
 
 
 def clean_author(value: object) -> str:
     author = _text("author", value).strip()
     if not author:
-        raise InvalidField("author", "required", "Indiquez votre nom.")
+        raise InvalidField("author", "required", _("Please give your name."))
     _refuse_control("author", author)
     if len(author) > AUTHOR_MAX:
         raise InvalidField(
-            "author", "too_long", f"Le nom ne doit pas dépasser {AUTHOR_MAX} caractères."
-        )
+            "author", "too_long",
+            _("The name must not be longer than %(max)d characters.", max=AUTHOR_MAX),
+        )  # fmt: skip
     return author
 
 
 def clean_email(value: object) -> str:
     email = _text("email", value).strip()
     if not email:
-        raise InvalidField("email", "required", "Indiquez votre adresse e-mail.")
+        raise InvalidField("email", "required", _("Please give your e-mail address."))
     _refuse_control("email", email)
     if len(email) > EMAIL_MAX:
-        raise InvalidField("email", "too_long", "L’adresse e-mail est trop longue.")
+        raise InvalidField("email", "too_long", _("The e-mail address is too long."))
     try:
         checked = validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
         raise InvalidField(
-            "email", "invalid_email", "L’adresse e-mail n’est pas valide."
+            "email", "invalid_email", _("The e-mail address is not valid.")
         ) from error
     return checked.normalized
 
@@ -86,7 +90,7 @@ def clean_url(value: object) -> str:
         return ""
     _refuse_control("url", url)
     if len(url) > URL_MAX:
-        raise InvalidField("url", "too_long", "L’adresse du site web est trop longue.")
+        raise InvalidField("url", "too_long", _("The website address is too long."))
     if ":" not in url.split("/", 1)[0]:
         url = "https://" + url  # "example.org" is what most people type
     try:
@@ -94,26 +98,27 @@ def clean_url(value: object) -> str:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as error:
         raise InvalidField(
-            "url", "invalid_url", "L’adresse du site web n’est pas valide."
+            "url", "invalid_url", _("The website address is not valid.")
         ) from error
     if parts.scheme.lower() not in {"http", "https"}:
         raise InvalidField(
-            "url", "invalid_url", "Le site web doit commencer par http:// ou https://."
+            "url", "invalid_url", _("The website must start with http:// or https://.")
         )
     if not parts.hostname or any(char.isspace() for char in url):
-        raise InvalidField("url", "invalid_url", "L’adresse du site web n’est pas valide.")
+        raise InvalidField("url", "invalid_url", _("The website address is not valid."))
     return url
 
 
 def clean_body(value: object) -> str:
     body = _text("body", value).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not body:
-        raise InvalidField("body", "required", "Écrivez votre commentaire.")
+        raise InvalidField("body", "required", _("Please write your comment."))
     _refuse_control("body", body, allowed="\n\t")
     if len(body) > BODY_MAX:
         raise InvalidField(
             "body", "too_long",
-            f"Le commentaire ne doit pas dépasser {BODY_MAX} caractères ({len(body)} reçus).",
+            _("The comment must not be longer than %(max)d characters (%(length)d received).",
+              max=BODY_MAX, length=len(body)),
         )  # fmt: skip
     return body
 

@@ -5,6 +5,8 @@ import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from captcha import CaptchaError, Wrong, raise_for
 from captcha.errors import OUTCOMES
@@ -38,7 +40,7 @@ def _site() -> str:
     try:
         return request_site(request)
     except Unregistered as error:
-        message = "Ce site n’est pas autorisé à utiliser les commentaires."
+        message = _("This site may not use the comments.")
         raise ApiError(403, "origin_not_allowed", message) from error
 
 
@@ -46,15 +48,15 @@ def _known_thread(thread: str | None, field: str = "thread") -> str:
     """A thread of the request's site: an article of ours, or any well-formed
     id for a registered site."""
     if not thread:
-        raise ApiError(400, "required", "Le paramètre thread est obligatoire.", field)
+        raise ApiError(400, "required", _("The thread parameter is required."), field)
     if _site() != DEFAULT:
         if not SITE_THREAD.fullmatch(thread):
-            raise ApiError(400, "invalid_thread", "Identifiant de discussion invalide.", field)
+            raise ApiError(400, "invalid_thread", _("Invalid discussion identifier."), field)
         return thread
     if not is_slug(thread):
-        raise ApiError(400, "invalid_thread", "Identifiant de discussion invalide.", field)
+        raise ApiError(400, "invalid_thread", _("Invalid discussion identifier."), field)
     if thread not in services().articles:
-        raise ApiError(404, "thread_not_found", "Cette discussion n’existe pas.", field)
+        raise ApiError(404, "thread_not_found", _("This discussion does not exist."), field)
     return thread
 
 
@@ -63,22 +65,22 @@ def _json_body() -> dict[str, Any]:
         raise ApiError(
             415,
             "unsupported_media_type",
-            "Le corps de la requête doit être du JSON (Content-Type: application/json).",
+            _("The request body must be JSON (Content-Type: application/json)."),
         )
     raw = request.get_data(cache=False)  # 413 above MAX_CONTENT_LENGTH
     if request.content_length is not None and len(raw) != request.content_length:
         # The client went away mid-body; gunicorn hands over what came.
-        raise ApiError(400, "incomplete_body", "Le corps de la requête est incomplet.")
+        raise ApiError(400, "incomplete_body", _("The request body is incomplete."))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ApiError(400, "invalid_utf8", "Le corps n’est pas de l’UTF-8 valide.") from error
+        raise ApiError(400, "invalid_utf8", _("The body is not valid UTF-8.")) from error
     try:
         body = json.loads(text)
     except (ValueError, RecursionError) as error:
-        raise ApiError(400, "invalid_json", "Le corps n’est pas du JSON valide.") from error
+        raise ApiError(400, "invalid_json", _("The body is not valid JSON.")) from error
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "Le corps doit être un objet JSON.")
+        raise ApiError(400, "invalid_json", _("The body must be a JSON object."))
     return body
 
 
@@ -86,22 +88,22 @@ def _captcha(body: dict[str, Any]) -> tuple[str, object]:
     captcha = body.get("captcha")
     if not isinstance(captcha, dict):
         raise ApiError(
-            400, "required", "L’objet captcha {token, answer} est obligatoire.", "captcha"
+            400, "required", _("The captcha object {token, answer} is required."), "captcha"
         )
     token, answer = captcha.get("token"), captcha.get("answer")
     if not isinstance(token, str) or not token:
-        raise ApiError(400, "required", "captcha.token est obligatoire.", "captcha.token")
+        raise ApiError(400, "required", _("captcha.token is required."), "captcha.token")
     if isinstance(answer, bool) or not isinstance(answer, str | int):
         raise ApiError(
-            400, "invalid_type", "captcha.answer doit être un nombre ou du texte.", "captcha.answer"
+            400, "invalid_type", _("captcha.answer must be a number or text."), "captcha.answer"
         )
     return token, answer
 
 
 PARENT_MESSAGES = {
-    "parent_not_found": "Le commentaire auquel vous répondez n’existe pas "
-                        "ou n’est pas publié dans cette discussion.",
-    "invalid_parent": "On ne répond qu’à un commentaire publié, pas à une réponse.",
+    "parent_not_found": _l("The comment you are replying to does not exist "
+                           "or is not published in this discussion."),
+    "invalid_parent": _l("Only a published comment can be answered, not a reply."),
 }  # fmt: skip
 
 
@@ -110,7 +112,7 @@ def _parent(value: object) -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, str) or not is_comment_id(value):
-        raise ApiError(400, "invalid_parent", "parent doit être l’identifiant d’un commentaire.",
+        raise ApiError(400, "invalid_parent", _("parent must be a comment's identifier."),
                        "parent")  # fmt: skip
     return value
 
@@ -150,7 +152,7 @@ def challenge() -> Response:
     limit = current_app.config["WRONG_ANSWERS_LIMIT"]
     wait = bot_traps.too_many_wrong(svc.redis, client_key(), limit)
     if wait:
-        message = "Trop de mauvaises réponses : réessayez plus tard."
+        message = _("Too many wrong answers: try again later.")
         response = api_error(429, "too_many_wrong_answers", message, "thread")
         response.headers["Retry-After"] = str(wait)
         return response
@@ -202,7 +204,7 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
             bot_traps.wrong_answer(
                 svc.redis, client_key(), current_app.config["WRONG_ANSWERS_WINDOW"]
             )
-        raise ApiError(403, error.code, str(error), "captcha.answer") from error
+        raise ApiError(403, error.code, _(str(error)), "captcha.answer") from error
     if submission.comment is None:  # trapped: answered exactly like a success, stored nowhere
         comment_id = new_comment_id(submission.at)
     else:
@@ -221,10 +223,11 @@ def list_comments(thread: str) -> Response:
     thread = _known_thread(thread)
     after = request.args.get("after") or None
     if after is not None and not is_comment_id(after):
-        raise ApiError(400, "invalid_cursor", "Curseur invalide.", "after")
+        raise ApiError(400, "invalid_cursor", _("Invalid cursor."), "after")
     limit = request.args.get("limit", "200")
     if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
-        raise ApiError(400, "invalid_limit", f"limit doit être entre 1 et {PAGE_MAX}.", "limit")
+        message = _("limit must be between 1 and %(max)d.", max=PAGE_MAX)
+        raise ApiError(400, "invalid_limit", message, "limit")
     site = _site()
     store = services().store_for(site)
 
@@ -255,7 +258,7 @@ def comment_status(comment_id: str) -> Response:
     store = services().store_for(_site())
     comment = store.get(comment_id)  # None for an unknown or malformed id
     if comment is None:
-        raise ApiError(404, "comment_not_found", "Ce commentaire n’existe pas.")
+        raise ApiError(404, "comment_not_found", _("This comment does not exist."))
     payload = {"id": comment.id, "status": comment.status, "thread": comment.thread}
     if comment.status == "approved":
         payload.update(comment.public())

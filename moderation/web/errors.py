@@ -5,6 +5,8 @@ import logging
 
 import redis
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from moderation.limits import retry_after
@@ -23,13 +25,16 @@ CODES = {
     503: "store_unavailable",
 }
 MESSAGES = {
-    404: "Cette page n’existe pas.",
-    405: "Méthode non autorisée.",
-    413: "La requête est trop volumineuse.",
-    415: "Le corps de la requête doit être du JSON (Content-Type: application/json).",
-    429: "Trop de requêtes : patientez un peu avant de réessayer.",
-    500: "Erreur interne.",
-    503: "Le service de commentaires est momentanément indisponible. Réessayez dans un instant.",
+    400: _l("The request is invalid."),
+    401: _l("Authentication is required."),
+    403: _l("Access is forbidden."),
+    404: _l("This page does not exist."),
+    405: _l("Method not allowed."),
+    413: _l("The request is too large."),
+    415: _l("The request body must be JSON (Content-Type: application/json)."),
+    429: _l("Too many requests: wait a little before trying again."),
+    500: _l("Internal error."),
+    503: _l("The comment service is unavailable for a moment. Try again shortly."),
 }
 
 
@@ -46,12 +51,13 @@ class ApiError(Exception):
 
 
 def api_error(status: int, code: str, message: str, field: str | None = None) -> Response:
-    error: dict[str, str] = {"code": code, "message": message}
+    error: dict[str, str] = {"code": code, "message": str(message)}
     if field is not None:
         error["field"] = field
     response = jsonify({"error": error})
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept-Language")  # the message is in the asked language
     return response
 
 
@@ -71,7 +77,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        message = MESSAGES.get(status) or error.description or "Erreur."
+        message = str(MESSAGES.get(status) or error.description or _("Error."))
         if _wants_json():
             response = api_error(status, CODES.get(status, "error"), message)
             allowed = getattr(error, "valid_methods", None)
@@ -87,11 +93,11 @@ def register(app: Flask) -> None:
     def on_store_error(error: redis.RedisError) -> Response | tuple[str, int]:
         log.warning("Redis unavailable: %s", error)
         if _wants_json():
-            return api_error(503, "store_unavailable", MESSAGES[503])
+            return api_error(503, "store_unavailable", str(MESSAGES[503]))
         if request.method == "POST" and request.endpoint in THREAD_PAGES:
             # Raised before the view (the rate limiter could not reach Redis):
             # still give the reader their text back.
             from moderation.web.pages import store_down
 
             return store_down()
-        return _page(503, MESSAGES[503])
+        return _page(503, str(MESSAGES[503]))

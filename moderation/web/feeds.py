@@ -3,9 +3,10 @@ newsrooms following their threads."""
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
+from flask_babel import gettext as _
 
-from moderation import atom
+from moderation import atom, i18n
 from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.store import Comment
@@ -29,30 +30,36 @@ def site_thread_feed(site: str, thread: str) -> Response:
 
 
 def _feed(target: Thread) -> Response:
-    """Rebuilt only when the thread's published list changes; 304 on its ETag."""
+    """Rebuilt only when the thread's published list changes; 304 on its ETag.
+
+    A feed has one language whatever the reader sends (feed readers share
+    URLs): the article's, else ``?lang=``, else ``DEFAULT_LANG``."""
+    if target.article is not None:
+        lang = i18n.use(target.article.lang)
+    else:
+        wanted = request.args.get("lang", "")
+        lang = i18n.use(wanted if wanted in i18n.LANGUAGES else current_app.config["DEFAULT_LANG"])
     store = services().store_for(target.site)
-    key = ("atom", FORMAT, target.site, target.thread, request.host_url)
+    key = ("atom", FORMAT, target.site, target.thread, request.host_url, lang)
     return cached.published(
         store, target.thread, key,
-        lambda: _document(target, store.latest_approved(target.thread, ENTRIES)),
+        lambda: _document(target, store.latest_approved(target.thread, ENTRIES), lang),
         mimetype="application/atom+xml", cache_control="public, max-age=60",
     )  # fmt: skip
 
 
-def _document(target: Thread, comments: list[Comment]) -> bytes:
+def _document(target: Thread, comments: list[Comment], lang: str) -> bytes:
     page = _page_url(target)
     if target.article is not None:
-        title = f"Commentaires : {target.article.title}"
+        title = _("Comments: %(title)s", title=target.article.title)
         quiet = target.article.date  # an empty feed is as old as its article
-        lang = target.article.lang
     else:
-        title = f"Commentaires : {target.site} / {target.thread}"
+        title = _("Comments: %(site)s / %(thread)s", site=target.site, thread=target.thread)
         quiet = datetime.fromtimestamp(0, UTC)
-        lang = "fr"
     entries = [
         atom.Entry(
             id=f"{page}#c-{comment.id}",
-            title=f"Commentaire de {comment.author}",
+            title=_("Comment by %(author)s", author=comment.author),
             author=comment.author,
             updated=_moment(comment.updated_at, comment.created_at),
             published=datetime.fromtimestamp(comment.created_at, UTC),

@@ -14,11 +14,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from captcha import Wrong
-from moderation import bot_traps, metrics
+from moderation import bot_traps, i18n, metrics
 from moderation.articles import Article
 from moderation.client_ip import ip_hash
 from moderation.forms import CommentForm
@@ -32,18 +33,20 @@ from moderation.web.api import PARENT_MESSAGES, SITE_THREAD
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
 
-PENDING = "Votre commentaire est en attente de modération."
-STORE_DOWN = (
-    "Le service de commentaires est momentanément indisponible. Votre texte est conservé "
-    "ci-dessous : réessayez dans un instant."
+PENDING = _l("Your comment is awaiting moderation.")
+STORE_DOWN = _l(
+    "The comment service is unavailable for a moment. Your text is kept below: "
+    "try again shortly."
 )
-TOO_MANY_WRONG = (
-    "Trop de mauvaises réponses au calcul depuis votre connexion : réessayez plus tard. "
-    "Votre texte est conservé."
+TOO_MANY_WRONG = _l(
+    "Too many wrong answers to the sum from your connection: try again later. "
+    "Your text is kept."
 )
-SESSION_EXPIRED = (
-    "Votre session a expiré. Votre texte est conservé : répondez à la nouvelle question "
-    "et envoyez à nouveau."
+SESSION_EXPIRED = _l(
+    "Your session has expired. Your text is kept: answer the new question and send again."
+)
+FORM_EXPIRED = _l(
+    "The form has expired or did not come from this site. Reload the page and try again."
 )
 
 
@@ -59,15 +62,24 @@ class Thread:
     def action(self) -> str:
         if self.article is not None:
             return url_for("pages.article", slug=self.thread)
-        return url_for("pages.site_thread", site=self.site, thread=self.thread)
+        chosen = request.args.get("lang")  # kept across the form's round trip
+        return url_for("pages.site_thread", site=self.site, thread=self.thread,
+                       lang=chosen if chosen in i18n.LANGUAGES else None)  # fmt: skip
+
+    def speak(self) -> None:
+        """An article page speaks its article's language; a site's thread page
+        the reader's (``?lang=``, else ``Accept-Language``)."""
+        if self.article is not None:
+            i18n.use(self.article.lang)
 
 
 def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = "") -> tuple:
     """The thread's approved comments and the form with a fresh question."""
+    target.speak()
     svc = services()
     comments, comments_ok, replying_to = [], True, None
     try:
-        comments, _ = svc.store_for(target.site).approved(target.thread, limit=500)
+        comments, _cursor = svc.store_for(target.site).approved(target.thread, limit=500)
         wanted = request.args.get("reply") if request.method == "GET" else form.parent.data
         replying_to = next((c for c in comments if c.id == wanted and not c.parent), None)
         form.parent.data = replying_to.id if replying_to else ""
@@ -143,6 +155,7 @@ def site_thread(site: str, thread: str) -> tuple | Response:
 
 
 def _thread_page(target: Thread) -> tuple | Response:
+    target.speak()  # before any message is put into words
     form = CommentForm(thread=target.thread, site=target.site)
     if request.method == "GET":
         return _render(target, form)
@@ -158,7 +171,7 @@ def _thread_page(target: Thread) -> tuple | Response:
                 bot_traps.count(svc.redis, target.site, traps)
                 for trap in traps:
                     metrics.BOT_TRAPS.labels(trap).inc()
-                flash(PENDING, "pending")
+                flash(str(PENDING), "pending")
                 return redirect(target.action + "#commentaires", 303)
             svc.store_for(target.site).save(
                 target.thread,
@@ -167,7 +180,7 @@ def _thread_page(target: Thread) -> tuple | Response:
                 ip_hash=ip_hash(svc.ip_secret, request.remote_addr, svc.clock()),
                 user_agent=request.user_agent.string, parent=form.parent.data or "",
             )  # fmt: skip
-            flash(PENDING, "pending")
+            flash(str(PENDING), "pending")
             return redirect(target.action + "#commentaires", 303)
     except InvalidParent as error:
         form.parent.data = ""
@@ -204,4 +217,12 @@ def csrf_failed(error: CSRFError) -> tuple | Response:
         target = _request_target()
         form = CommentForm(thread=target.thread, site=target.site)
         return _render(target, form, 400, SESSION_EXPIRED)
-    return render_template("error.html", status=400, message=error.description), 400
+    return render_template("error.html", status=400, message=FORM_EXPIRED), 400
+
+
+@bp.after_request
+def vary(response: Response) -> Response:
+    """Articles have one language; a site's thread page follows the reader's."""
+    if request.endpoint == "pages.site_thread":
+        response.vary.add("Accept-Language")
+    return response

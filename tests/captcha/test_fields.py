@@ -36,7 +36,7 @@ def test_a_wrong_answer_is_a_field_error_naming_why(store):
     )
     assert not form.validate()
     assert form.captcha.captcha_error.code == "captcha_wrong"
-    assert "incorrecte" in form.captcha.errors[0]
+    assert "wrong" in form.captcha.errors[0]  # an English id: the application translates it
 
 
 def test_ask_shows_the_question_as_the_label_and_clears_the_answer(store):
