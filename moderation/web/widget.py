@@ -1,6 +1,7 @@
 """The embeddable widget: ``/embed.js`` (short-cached, redirects to the
-current build) and ``/widget/<hash>.js`` (the script with its CSS, cached for
-a year under a content-hashed URL), plus the ``/embed`` documentation page."""
+current build) and ``/widget/<hash>.js`` (the script with its CSS and its
+strings in every language, cached for a year under a content-hashed URL), plus
+the ``/embed`` documentation page."""
 
 import gzip
 import hashlib
@@ -9,12 +10,50 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_app_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import Babel, force_locale
+from flask_babel import lazy_gettext as _l
 
+from moderation import i18n
 from moderation.services import services
 
 bp = Blueprint("widget", __name__)
 SOURCE = Path(__file__).resolve().parents[1] / "widget"
+
+# What the widget says, by the key widget.js reads (``t.title``…). The script
+# picks its language in the browser, so it carries every language's table.
+STRINGS = {
+    "title": _l("Comments"),
+    "none": _l("No comments yet."),
+    "form": _l("Leave a comment"),
+    "name": _l("Name"),
+    "email": _l("E-mail (never published)"),
+    "url": _l("Website (optional)"),
+    "body": _l("Comment"),
+    "send": _l("Post comment"),
+    "sending": _l("Sending…"),
+    "pending": _l("Your comment is awaiting moderation."),
+    "yours": _l("Your comment (awaiting moderation)"),
+    "published": _l("Your comment has been published."),
+    "down": _l("Comments are unavailable at the moment."),
+    "forbidden": _l("This site may not show these comments."),
+    "answer": _l("Answer the sum in digits."),
+    "reply": _l("Reply"),
+    # widget.js puts the author's name in place of %(author)s.
+    "to": _l("Replying to %(author)s"),
+    "cancel": _l("Cancel"),
+}
 
 
 @dataclass(frozen=True)
@@ -29,12 +68,40 @@ def widget_css() -> str:
     return (SOURCE / "widget.css").read_text(encoding="utf-8").strip()
 
 
-@cache
-def bundle() -> Bundle:
-    """JS with its CSS inlined (one request, one cache entry), built once."""
+def strings() -> dict[str, dict[str, str]]:
+    """``{"fr": {key: text}, "en": {...}}`` from the current app's catalogs."""
+    table = {}
+    for lang in i18n.LANGUAGES:
+        with force_locale(lang):
+            table[lang] = {key: str(text) for key, text in STRINGS.items()}
+    return table
+
+
+def build() -> Bundle:
+    """JS with its CSS and strings inlined (one request, one cache entry)."""
     script = (SOURCE / "widget.js").read_text(encoding="utf-8")
-    body = script.replace('"__CSS__"', json.dumps(widget_css())).encode("utf-8")
+    body = (
+        script.replace('"__CSS__"', json.dumps(widget_css()))
+        .replace('"__STRINGS__"', json.dumps(strings(), ensure_ascii=False, separators=(",", ":")))
+        .encode("utf-8")
+    )  # fmt: skip
     return Bundle(hashlib.sha256(body).hexdigest()[:16], body, gzip.compress(body, 9, mtime=0))
+
+
+def bundle() -> Bundle:
+    """The current app's bundle, built once per app: its text comes from that
+    app's catalogs, so a process-wide cache would keep whichever app (or no
+    app, hence no catalogs) asked first. Outside an app (the size bench), it
+    is built from the package's catalogs."""
+    if not has_app_context():
+        offline = Flask(__name__)
+        Babel(offline, default_translation_directories=str(i18n.TRANSLATIONS))
+        with offline.app_context():
+            return build()
+    built = current_app.extensions.get("widget.bundle")
+    if built is None:  # two first requests at once both build the same thing: harmless
+        built = current_app.extensions["widget.bundle"] = build()
+    return built
 
 
 @bp.get("/embed.js")
@@ -80,4 +147,6 @@ def counter() -> Response:
 @bp.get("/embed")
 def documentation() -> str:
     article = services().articles.newest()
-    return render_template("embed.html", article=article, digest=bundle().digest)
+    # ?lang= or Accept-Language, else DEFAULT_LANG (moderation.i18n).
+    return render_template("embed.html", article=article, digest=bundle().digest,
+                           lang=i18n.current())  # fmt: skip

@@ -5,25 +5,12 @@
   "use strict";
   var script = document.currentScript;
   if (!script) { return; }
-  var T = {
-    fr: { title: "Commentaires", none: "Aucun commentaire pour l’instant.", form: "Laisser un commentaire",
-      name: "Nom", email: "E-mail (jamais publié)", url: "Site web (facultatif)", body: "Commentaire",
-      send: "Publier le commentaire", sending: "Envoi…", pending: "Votre commentaire est en attente de modération.",
-      yours: "Votre commentaire (en attente de modération)", published: "Votre commentaire a été publié.",
-      refused: "Votre commentaire n’a pas été publié.", newq: "Répondez à la nouvelle question.",
-      down: "Les commentaires sont indisponibles pour le moment.", forbidden: "Ce site n’est pas autorisé à afficher les commentaires.",
-      answer: "Répondez au calcul en chiffres.", reply: "Répondre", to: "En réponse à ", cancel: "Annuler" },
-    en: { title: "Comments", none: "No comments yet.", form: "Leave a comment",
-      name: "Name", email: "E-mail (never published)", url: "Website (optional)", body: "Comment",
-      send: "Post comment", sending: "Sending…", pending: "Your comment is awaiting moderation.",
-      yours: "Your comment (awaiting moderation)", published: "Your comment has been published.",
-      refused: "Your comment was not published.", newq: "Please answer the new question.",
-      down: "Comments are unavailable at the moment.", forbidden: "This site may not show these comments.",
-      answer: "Answer the sum in digits.", reply: "Reply", to: "Replying to ", cancel: "Cancel" }
-  };
+  // {"fr": {...}, "en": {...}}, from the gettext catalogs (moderation/web/widget.py).
+  var T = "__STRINGS__";
   var thread = script.getAttribute("data-thread") || "";
-  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "fr").slice(0, 2);
-  var t = T[lang] || T.fr;
+  var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "").slice(0, 2).toLowerCase();
+  if (!T.hasOwnProperty(lang)) { lang = "fr"; }
+  var t = T[lang];
   var base = new URL(script.src).origin + "/api/v1";
   var host = document.getElementById(script.getAttribute("data-target") || "comments");
   if (!host || !thread) { return; }
@@ -42,7 +29,11 @@
     return parent;
   }
   function put(parent, child) { parent.appendChild(child); return child; }
+  // Accept-Language is CORS-safelisted (no preflight): the server's error
+  // messages and question come back in the widget's language.
   function api(path, options) {
+    options = options || {};
+    options.headers = Object.assign({ "Accept-Language": lang }, options.headers);
     return fetch(base + path, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         return { status: response.status, body: body };
@@ -153,7 +144,7 @@
     if (!c) { return; }
     var cancel = el("button", { type: "button", "class": "reply" }, t.cancel);
     cancel.addEventListener("click", function () { replyTo(null); fields.body.input.focus(); });
-    add(replying, document.createTextNode(t.to + c.author + " "), cancel);
+    add(replying, document.createTextNode(t.to.replace("%(author)s", function () { return c.author; }) + " "), cancel);
     fields.body.input.focus();
   }
   form.insertBefore(replying, form.children[1]);
@@ -211,7 +202,8 @@
         target.error.textContent = error.message || t.down;
         target.input.setAttribute("aria-invalid", "true");
       } else { live.textContent = error.message || t.down; }
-      if (r.status === 403 && name === "answer") { question(error.message + " " + t.newq); }
+      // The server's CAPTCHA messages already ask for the new question.
+      if (r.status === 403 && name === "answer") { question(error.message); }
       (target ? target.input : live).focus();
     }, function () {
       send.disabled = false; send.textContent = t.send; live.textContent = t.down;

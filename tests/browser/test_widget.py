@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from flask import request
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
@@ -17,12 +18,13 @@ h2 { font-size: 11px; }
 """
 
 
-def host_page(service: str, thread: str, lang: str = "fr") -> str:
+def host_page(service: str, thread: str, lang: str = "fr", data_lang: str | None = None) -> str:
+    chosen = f' data-lang="{data_lang}"' if data_lang else ""
     return f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <style>{HOST_CSS}</style></head><body>
 <h2 id="host-title">Un article du journal</h2><p id="host-text">Texte de l’article.</p>
 <div id="comments"><a href="{service}/">Voir les commentaires</a></div>
-<script src="{service}/embed.js" data-thread="{thread}" async></script>
+<script src="{service}/embed.js" data-thread="{thread}"{chosen} async></script>
 </body></html>"""
 
 
@@ -250,3 +252,96 @@ def test_replies_nest_under_their_comment_and_a_reader_answers_one(
     assert page.locator("#comments .to").is_hidden()
     assert dialogs == [] and errors == []
     page.context.close()
+
+
+def test_an_english_host_page_gets_an_english_widget(
+    app, browser, registered, live_server, services
+):
+    origin, pages = registered
+    pages["/en.html"] = host_page(live_server, "story-1", lang="en-GB")  # no data-lang
+    seen = []  # what reached the API: the widget asks in its language, GETs need no preflight
+
+    @app.before_request
+    def record():
+        if request.path.startswith("/api/"):
+            seen.append((request.method, request.path, request.headers.get("Accept-Language")))
+
+    page, dialogs, errors = open_host(browser, origin, "/en.html")  # a French browser
+    question = wait_for_question(page)
+    box = page.locator("#comments section.w")
+    assert box.get_attribute("lang") == "en" and box.get_attribute("aria-label") == "Comments"
+    assert page.locator("#comments h2").inner_text() == "Comments"
+    assert page.locator("#comments h3").inner_text() == "Leave a comment"
+    assert page.locator("#comments .none").inner_text() == "No comments yet."
+    assert page.locator("#comments .hint").inner_text() == "Answer the sum in digits."
+    page.get_by_label("Name").fill("Sam")
+    page.get_by_label("E-mail (never published)").fill("sam@example.org")
+    page.get_by_label("Website (optional)").fill("")
+    page.get_by_label("Comment", exact=True).fill("Spot on.")
+    page.get_by_label(question).fill(str(solve(question) + 1))
+    page.get_by_role("button", name="Post comment").click()
+    wrong = "The answer to the sum is wrong. Please answer the new question."
+    error = page.locator("#comments #w-answer-err")
+    error.filter(has_text="wrong").wait_for()  # the server's message, in English
+    page.wait_for_function(QUESTION_READY)
+    page.wait_for_function(
+        "old => document.getElementById('comments').shadowRoot"
+        ".querySelector('label[for=w-answer]').textContent !== old", arg=question
+    )  # fmt: skip
+    assert error.inner_text() == wrong  # said once, not followed by the widget's own copy
+    question = page.locator("#comments label[for=w-answer]").inner_text()
+    page.get_by_label(question).fill(str(solve(question)))
+    page.get_by_role("button", name="Post comment").click()
+    live = page.locator("#comments .live")
+    live.filter(has_text="Your comment is awaiting moderation.").wait_for()
+    page.locator("#comments .note").filter(has_text="Your comment (awaiting moderation)").wait_for()
+    assert services.store_for("journal").count("pending") == 1
+    # The POST's preflight (for its JSON Content-Type) carries the browser's own language.
+    asked = [(method, lang) for method, _path, lang in seen if method != "OPTIONS"]
+    assert {"GET", "POST"} <= {method for method, _lang in asked}
+    assert all(lang == "en" for _method, lang in asked)
+    preflights = {path for method, path, _lang in seen if method == "OPTIONS"}
+    assert preflights == {"/api/v1/threads/story-1/comments"}  # the GETs needed none
+    assert dialogs == [] and errors == []
+    page.context.close()
+
+
+def test_data_lang_fr_wins_over_an_english_host_page(browser, registered, live_server, services):
+    origin, pages = registered
+    approved(services, "Premier avis publié.", author="Léa")
+    pages["/en-fr.html"] = host_page(live_server, "story-1", lang="en", data_lang="fr")
+    page, dialogs, errors = open_host(browser, origin, "/en-fr.html")
+    wait_for_question(page)
+    assert page.locator("#comments section.w").get_attribute("lang") == "fr"
+    assert page.locator("#comments h2").inner_text() == "Commentaires"
+    assert page.locator("#comments h3").inner_text() == "Laisser un commentaire"
+    page.get_by_label("Nom").wait_for()
+    page.get_by_label("E-mail (jamais publié)").wait_for()
+    page.get_by_label("Site web (facultatif)").wait_for()
+    page.get_by_label("Commentaire", exact=True).wait_for()
+    page.get_by_role("button", name="Publier le commentaire").wait_for()
+    page.get_by_role("button", name="Répondre").click()
+    page.locator("#comments .to").filter(has_text="En réponse à Léa").wait_for()
+    page.get_by_role("button", name="Annuler").wait_for()
+    assert dialogs == [] and errors == []
+    page.context.close()
+
+
+def test_an_unknown_language_falls_back_to_french(browser, registered, live_server):
+    origin, pages = registered
+    pages["/de.html"] = host_page(live_server, "story-1", lang="de")
+    page, _dialogs, _errors = open_host(browser, origin, "/de.html")
+    wait_for_question(page)
+    assert page.locator("#comments section.w").get_attribute("lang") == "fr"
+    assert page.locator("#comments h2").inner_text() == "Commentaires"
+    page.context.close()
+
+
+def test_the_embed_page_in_english(browser, live_server):
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(live_server + "/embed")
+    assert page.locator("h1").inner_text() == "Embed the comments on your site"
+    wait_for_question(page)  # its live example speaks the page's language
+    assert page.locator("#comments h2").inner_text() == "Comments"
+    context.close()
