@@ -15,6 +15,8 @@ import redis
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from moderation.i18n import LANGUAGES
+
 P = "acct:{accounts}:"
 PASSWORD_MIN = 12
 # Checked against when an account does not exist, so both cases cost the same.
@@ -106,6 +108,25 @@ class Accounts:
         stored = self.client.hget(P + f"user:{email}", "password") if email else None
         valid = check_password_hash(stored or _DUMMY_HASH, password)
         return email if valid and stored else None
+
+    def set_language(self, email: str, lang: str) -> None:
+        """Remember the moderator's language, so it follows them to any browser."""
+        email = normalise_email(email)
+        if lang not in LANGUAGES:
+            raise AccountError(f"not a language of ours: {lang!r}")
+        # Never create the hash of an account that does not exist (or was removed).
+        if not self.exists(email):
+            raise AccountError(f"no moderator {email}")
+        self.client.hset(P + f"user:{email}", "lang", lang)
+
+    def language(self, email: str) -> str | None:
+        """The language the moderator chose, or None if they never chose one."""
+        try:
+            email = normalise_email(email)
+        except AccountError:
+            return None
+        lang = self.client.hget(P + f"user:{email}", "lang")
+        return lang if lang in LANGUAGES else None
 
     # -- API tokens ----------------------------------------------------------
 

@@ -11,6 +11,7 @@ the ``chart-*`` classes.
 
 import math
 
+from babel.numbers import format_percent
 from markupsafe import Markup
 
 _LEFT = 40  # room for the y-axis label
@@ -63,14 +64,18 @@ def bar_chart(
     return Markup("").join(parts)
 
 
-def meter(value: float | None, *, label: str, width: int = 120) -> Markup:
+def meter(
+    value: float | None, *, label: str, width: int = 120, locale: str | None = None
+) -> Markup:
     """A share from 0 to 1 as a horizontal bar followed by its percentage,
     or "—" when there is nothing to measure (no decision yet): an honest
-    blank rather than a misleading 0 %. ``label`` is the accessible name."""
+    blank rather than a misleading 0 %. ``label`` is the accessible name.
+    With ``locale`` the percentage is written that language's way ("25 %"
+    in French); without, plainly ("25%")."""
     if value is None or math.isnan(value):
         return _METER_NONE.format(name=f"{label}: —")
     share = min(1.0, max(0.0, value))
-    text = f"{share:.0%}"
+    text = format_percent(share, locale=locale) if locale else f"{share:.0%}"
     return _METER.format(name=f"{label}: {text}", width=width, fill=_px(share * width), text=text)
 
 

@@ -224,6 +224,7 @@ def worker(
 
 
 def _digest(client: "Any", sites: "Any", settings: dict[str, Any]) -> "Any":
+    from moderation import i18n
     from moderation.digest import Digest, Mailer
 
     mailer = Mailer(
@@ -232,8 +233,10 @@ def _digest(client: "Any", sites: "Any", settings: dict[str, Any]) -> "Any":
         starttls=settings["SMTP_STARTTLS"], sender=settings["MAIL_FROM"],
     )  # fmt: skip
     recipients = [a.strip() for a in (settings["DIGEST_TO"] or "").split(",") if a.strip()]
+    # The e-mail has no request to take a language from: the site's default.
     return Digest(client, sites, mailer, every_minutes=settings["DIGEST_MINUTES"],
-                  public_url=settings["PUBLIC_URL"], recipients=recipients or None)  # fmt: skip
+                  public_url=settings["PUBLIC_URL"], recipients=recipients or None,
+                  translations=i18n.catalog(settings["DEFAULT_LANG"]))  # fmt: skip
 
 
 def _deliver_webhooks(client: "Any", stop: threading.Event) -> None:

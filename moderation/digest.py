@@ -1,7 +1,9 @@
 """E-mail to moderators while comments wait in review: one digest at most
 every ``DIGEST_MINUTES``, whichever worker gets there first, with a direct
-link to each comment."""
+link to each comment. Written in one language (``DEFAULT_LANG``) through a
+plain gettext translations object, so it needs no Flask request."""
 
+import gettext
 import smtplib
 import ssl
 import time
@@ -42,10 +44,13 @@ class Mailer:
 class Digest:
     def __init__(
         self, client: redis.Redis, sites: Callable[[], list[str]], mailer: Mailer, *,
-        every_minutes: int, public_url: str, recipients: list[str] | None = None,
-        clock: Callable[[], float] = time.time,
+        every_minutes: int, public_url: str, translations: gettext.NullTranslations,
+        recipients: list[str] | None = None, clock: Callable[[], float] = time.time,
     ) -> None:  # fmt: skip
+        """``translations``: the catalog of the digest's language
+        (``i18n.catalog(lang)``); a bare ``NullTranslations`` writes English."""
         self.client = client
+        self.translations = translations
         self.sites = sites
         self.mailer = mailer
         self.every = every_minutes * 60
@@ -71,21 +76,30 @@ class Digest:
         return True
 
     def message(self, waiting: dict[str, int], to: list[str]) -> EmailMessage:
+        t = self.translations
         total = sum(waiting.values())
-        lines = [f"{total} commentaire(s) attendent une relecture.", ""]
+        lines = [t.ngettext("%(num)d comment awaits review.", "%(num)d comments await review.",
+                            total) % {"num": total}, ""]  # fmt: skip
         for site, count in waiting.items():
             if not count:
                 continue
             store = CommentStore(self.client, site)
             comments, _cursor = store.in_status("review", limit=SHOWN)
-            lines.append(f"{site} : {count} — {self._queue_url(site)}")
+            url = self._queue_url(site)
+            lines.append(t.gettext("%(site)s: %(count)d — %(url)s")
+                         % {"site": site, "count": count, "url": url})  # fmt: skip
             for comment in comments:
                 excerpt = " ".join(comment.body.split())[:140]
-                lines.append(f"  • {comment.author} ({comment.thread}) : {excerpt}")
+                item = t.gettext("%(author)s (%(thread)s): %(excerpt)s") % {
+                    "author": comment.author, "thread": comment.thread, "excerpt": excerpt,
+                }  # fmt: skip
+                lines.append(f"  • {item}")
                 lines.append(f"    {self._queue_url(site)}#item-{comment.id}")
             lines.append("")
         message = EmailMessage()
-        message["Subject"] = f"{total} commentaire(s) à relire"
+        message["Subject"] = t.ngettext(
+            "%(num)d comment to review", "%(num)d comments to review", total
+        ) % {"num": total}
         message["From"] = self.mailer.sender
         message["To"] = ", ".join(to)
         message.set_content("\n".join(lines))

@@ -27,8 +27,9 @@
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
-    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA") &&
-        target.type !== "checkbox") { return; }
+    // Typing in a field or a list (the filters, the language chooser) is not a shortcut.
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
+        target.tagName === "SELECT") && target.type !== "checkbox") { return; }
     switch (event.key) {
       case "j": focus(current + 1); break;
       case "k": focus(current - 1); break;

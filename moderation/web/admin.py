@@ -4,9 +4,11 @@ JavaScript in static/moderation.js only adds keyboard shortcuts."""
 
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
+from babel.dates import format_skeleton
+from babel.numbers import format_percent
 from flask import (
     Blueprint,
     abort,
@@ -19,10 +21,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 
+from moderation import i18n
 from moderation.charts import bar_chart, meter
 from moderation.dashboard import dashboard as build_dashboard
 from moderation.limits import client_key, limiter, login_limit
@@ -42,23 +48,38 @@ bp = Blueprint("admin", __name__, url_prefix="/moderation")
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "spam": "spam", "review": "review"}
 TABS = ("review", "pending", "spam", "approved", "rejected")
-LABELS = {"review": "À relire", "pending": "En attente", "spam": "Spam",
-          "approved": "Publiés", "rejected": "Refusés"}  # fmt: skip
+LABELS = {"review": _l("To review"), "pending": _l("Pending"), "spam": _l("Spam"),
+          "approved": _l("Published"), "rejected": _l("Rejected")}  # fmt: skip
 RULES = {
-    "likely_good": "probablement bon",
-    "too_many_links": "trop de liens",
-    "blocklist": "mot bloqué",
-    "unscored": "non évalué",
-    "dead_letter": "échec du classifieur",
-    "burst": "rafale de messages quasi identiques",
+    "likely_good": _l("likely good"),
+    "too_many_links": _l("too many links"),
+    "blocklist": _l("blocked word"),
+    "unscored": _l("not scored"),
+    "dead_letter": _l("classifier failure"),
+    "burst": _l("burst of near-identical messages"),
 }
+# Each language is named in itself, so a reader who cannot read the page
+# still finds theirs: deliberately not translated.
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 PAGE = 25
-SIGN_IN_FAILED = "Adresse ou mot de passe incorrect."
+
+
+def _decided(decision: str, count: int) -> str:
+    """The flash after a decision, a real plural in each language."""
+    if decision == "approve":
+        return ngettext("%(num)d comment published.", "%(num)d comments published.", count)
+    if decision == "reject":
+        return ngettext("%(num)d comment rejected.", "%(num)d comments rejected.", count)
+    if decision == "spam":
+        return ngettext("%(num)d comment filed as spam.", "%(num)d comments filed as spam.",
+                        count)  # fmt: skip
+    return ngettext("%(num)d comment sent back to review.",
+                    "%(num)d comments sent back to review.", count)  # fmt: skip
 
 
 class LoginForm(FlaskForm):
-    email = StringField("Adresse e-mail", render_kw={"autocomplete": "username"})
-    password = PasswordField("Mot de passe", render_kw={"autocomplete": "current-password"})
+    email = StringField(_l("E-mail address"), render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), render_kw={"autocomplete": "current-password"})
 
 
 class ActionForm(FlaskForm):
@@ -71,6 +92,18 @@ def _guard() -> LoginGuard:
 
 def _now() -> float:
     return (current_app.config.get("CLOCK") or time.time)()
+
+
+@bp.before_request
+def moderator_language() -> None:
+    # The moderator's own choice beats Accept-Language (i18n falls back to it).
+    i18n.use(session.get("lang"))
+
+
+@bp.context_processor
+def language_context() -> dict[str, Any]:
+    # base.html writes <html lang="{{ lang }}">: the language actually served.
+    return {"lang": i18n.current(), "language_names": LANGUAGE_NAMES}
 
 
 @bp.after_request
@@ -88,16 +121,34 @@ def _chosen_site() -> str:
     return site
 
 
+def _same_site(target: str) -> bool:
+    """Only ever redirect to one of our own moderator pages (no open redirect)."""
+    return target.startswith("/moderation/") and "\\" not in target and target.isprintable()
+
+
+def _clear_session() -> None:
+    """Forget everything but the language: the sign-in page that follows a
+    sign-out or an expiry stays in the language the moderator reads."""
+    lang = session.get("lang")
+    session.clear()
+    if lang in i18n.LANGUAGES:
+        session["lang"] = lang
+
+
+def _fresh(email: str | None) -> bool:
+    idle = current_app.config["MODERATOR_IDLE_MINUTES"] * 60
+    return bool(email) and _now() - session.get("seen", 0) <= idle
+
+
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         email = session.get("moderator")
-        idle = current_app.config["MODERATOR_IDLE_MINUTES"] * 60
-        if not email or _now() - session.get("seen", 0) > idle:
-            session.clear()
+        if not _fresh(email):
+            _clear_session()
             return redirect(url_for(".login", next=request.full_path))
         if not services().accounts.exists(email):  # removed while signed in
-            session.clear()
+            _clear_session()
             return redirect(url_for(".login"))
         session["seen"] = _now()
         g.moderator = email
@@ -116,30 +167,61 @@ def login() -> Any:
         ip = client_key()  # hashed with today's key: no address in Redis
         refusal = _guard().check(email, ip)
         if refusal:
-            flash(f"Trop de tentatives. Réessayez dans {refusal.retry_after} s.", "error")
+            flash(_("Too many attempts. Retry in %(seconds)d s.",
+                    seconds=refusal.retry_after), "error")  # fmt: skip
             status = 429
         elif account := services().accounts.check_password(email, form.password.data or ""):
             _guard().succeeded(email, ip)
+            chosen = session.get("lang")
             session.clear()  # no fixation: a fresh session at sign-in
             session.update(moderator=account, seen=_now())
             session.permanent = True
+            _restore_language(account, chosen)
             target = request.args.get("next", "")
-            if not target.startswith("/moderation/") or target.startswith("//"):
+            if not _same_site(target):
                 target = url_for(".queue")
             return redirect(target, 303)
         else:
             _guard().failed(email, ip)
-            flash(SIGN_IN_FAILED, "error")
+            flash(_("Wrong address or password."), "error")
             status = 401
     return render_template("moderation/login.html", form=form), status
+
+
+def _restore_language(account: str, chosen: str | None) -> None:
+    """The account's language wins; failing that, the one chosen on the
+    sign-in page, which is then kept on the account for other browsers."""
+    accounts = services().accounts
+    lang = accounts.language(account)
+    if lang is None and chosen in i18n.LANGUAGES:
+        lang = chosen
+        accounts.set_language(account, lang)
+    if lang is not None:
+        session["lang"] = lang
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    session.clear()  # CSRFProtect checked the token of every POST before this runs
-    flash("Vous êtes déconnecté.", "info")
+    _clear_session()  # CSRFProtect checked the token of every POST before this runs
+    flash(_("You are signed out."), "info")
     return redirect(url_for(".login"), 303)
+
+
+@bp.post("/language")
+def language() -> Response:
+    """The language chooser (sign-in page and nav): the session always, and
+    the account when signed in. CSRFProtect has checked the token."""
+    lang = request.form.get("lang", "")
+    if lang not in i18n.LANGUAGES:
+        abort(400, description=_("The field lang must be one of: %(values)s.",
+                                 values=", ".join(i18n.LANGUAGES)))  # fmt: skip
+    session["lang"] = lang
+    email = session.get("moderator")
+    if _fresh(email) and services().accounts.exists(email):
+        services().accounts.set_language(email, lang)
+    target = request.form.get("next", "")
+    return redirect(target if _same_site(target) else url_for(".queue"), 303)
 
 
 @bp.get("/")
@@ -189,13 +271,13 @@ def decide() -> Response:
     back = url_for(".queue", status=status if status in STATUSES else "review", site=site)
     single = request.form.get("action", "")
     if single:
-        comment_id, _, decision = single.partition(":")
+        comment_id, _colon, decision = single.partition(":")
         targets = [comment_id]
     else:
         decision = request.form.get("bulk", "")
         targets = request.form.getlist("ids")
     if decision not in DECISIONS or not targets:
-        flash("Choisissez une action et au moins un commentaire.", "error")
+        flash(_("Choose an action and at least one comment."), "error")
         return redirect(back, 303)
     done, conflicts = [], []
     store = services().store_for(site)
@@ -208,13 +290,14 @@ def decide() -> Response:
         except StatusConflict as error:
             conflicts.append((comment_id, error.current))
         except CommentNotFound:
-            conflicts.append((comment_id, "supprimé"))
+            conflicts.append((comment_id, None))
     if done:
-        flash(f"{len(done)} commentaire(s) : {LABELS[DECISIONS[decision]].lower()}.", "done")
+        flash(_decided(decision, len(done)), "done")
         session["undo"] = {"ids": done, "status": DECISIONS[decision], "site": site}
     for comment_id, current in conflicts:
-        flash(f"Conflit : un autre modérateur a déjà traité {comment_id} (« {current} »). "
-              "Rien n’a été écrasé.", "error")  # fmt: skip
+        shown = str(LABELS[current]) if current in LABELS else current or _("deleted")
+        flash(_("Conflict: another moderator already handled %(id)s (“%(status)s”). "
+                "Nothing was overwritten.", id=comment_id, status=shown), "error")  # fmt: skip
     return redirect(back, 303)
 
 
@@ -223,15 +306,15 @@ def decide() -> Response:
 def undo() -> Response:
     last = session.pop("undo", None)
     if not last:
-        flash("Rien à annuler.", "error")
+        flash(_("Nothing to undo."), "error")
         return redirect(url_for(".queue"), 303)
     store = services().store_for(last.get("site", DEFAULT_SITE))
     for comment_id in last["ids"]:
         try:
             store.decide(comment_id, "review", g.moderator, expected=last["status"], via="undo")
         except (StatusConflict, CommentNotFound):
-            flash(f"{comment_id} a changé depuis : non annulé.", "error")
-    flash("Décision annulée : renvoyé en relecture.", "done")
+            flash(_("%(id)s has changed since: not undone.", id=comment_id), "error")
+    flash(_("Decision undone: sent back to review."), "done")
     return redirect(url_for(".queue", status=last["status"], site=last.get("site")), 303)
 
 
@@ -255,9 +338,20 @@ def dashboard() -> str:
         services().store_for(site), services().audit_for(site), now=_now(),
         spam_threshold=current_app.config["SPAM_THRESHOLD"],
     )  # fmt: skip
-    per_day = [(day.strftime("%d/%m"), float(count)) for day, count in figures.decisions_per_day]
+    lang = i18n.current()
+    # Day and month in the language's order: 01/04 in French, 4/1 in English.
+    per_day = [(format_skeleton("MMdd", day, locale=lang), float(count))
+               for day, count in figures.decisions_per_day]  # fmt: skip
     return render_template(
         "moderation/dashboard.html", figures=figures, labels=LABELS,
-        chart=bar_chart(per_day, title="Décisions par jour (30 jours)"), meter=meter,
+        chart=bar_chart(per_day, title=_("Decisions per day (30 days)")),
+        meter=partial(meter, locale=lang), percent=_percent,
         site=site, sites=services().sites.names(),
     )  # fmt: skip
+
+
+def _percent(value: float | None) -> str:
+    """12,3 % in French, 12.3% in English; "—" when there is nothing to measure."""
+    if value is None:
+        return "—"
+    return format_percent(round(value, 3), locale=i18n.current(), decimal_quantization=False)

@@ -77,7 +77,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        message = str(MESSAGES.get(status) or error.description or _("Error."))
+        # A 400 of ours (abort(400, description=…)) names the field; other
+        # descriptions (werkzeug's, the rate limiter's) are English jargon.
+        custom = status == 400 and error.description != type(error).description and (
+            error.description)  # fmt: skip
+        message = str(custom or MESSAGES.get(status) or error.description or _("Error."))
         if _wants_json():
             response = api_error(status, CODES.get(status, "error"), message)
             allowed = getattr(error, "valid_methods", None)

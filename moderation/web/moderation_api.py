@@ -1,9 +1,13 @@
-"""The moderation API for integrations (``Authorization: Bearer <token>``)."""
+"""The moderation API for integrations (``Authorization: Bearer <token>``).
+
+Error messages follow ``Accept-Language`` (else ``DEFAULT_LANG``); the
+``code`` and ``field`` of an error are the stable part for programs."""
 
 from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
+from flask_babel import gettext as _
 
 from moderation.accounts import Accounts
 from moderation.services import services
@@ -24,10 +28,10 @@ def _accounts() -> Accounts:
 def token_required(view: Any) -> Any:
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
         email = _accounts().authenticate(token.strip()) if scheme.lower() == "bearer" else None
         if email is None:
-            response = api_error(401, "unauthorized", "Jeton d’API absent ou invalide.")
+            response = api_error(401, "unauthorized", _("Missing or invalid API token."))
             response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
             return response
         g.moderator = email
@@ -40,7 +44,7 @@ def token_required(view: Any) -> Any:
 def _site() -> str:
     site = request.args.get("site") or DEFAULT_SITE
     if site not in services().sites.names():
-        raise ApiError(404, "site_not_found", "Ce site n’existe pas.", "site")
+        raise ApiError(404, "site_not_found", _("This site does not exist."), "site")
     return site
 
 
@@ -64,14 +68,17 @@ def moderator_view(comment: Any, features: list | None = None) -> dict[str, Any]
 def queue() -> Response:
     status = request.args.get("status", "review")
     if status not in STATUSES:
-        raise ApiError(400, "invalid_status", f"status doit être l’un de {', '.join(STATUSES)}.",
+        raise ApiError(400, "invalid_status",
+                       _("status must be one of %(values)s.", values=", ".join(STATUSES)),
                        "status")  # fmt: skip
     cursor = request.args.get("cursor") or None
     if cursor is not None and not is_comment_id(cursor):
-        raise ApiError(400, "invalid_cursor", "Curseur invalide.", "cursor")
+        raise ApiError(400, "invalid_cursor", _("Invalid cursor."), "cursor")
     limit = request.args.get("limit", "50")
     if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
-        raise ApiError(400, "invalid_limit", f"limit doit être entre 1 et {PAGE_MAX}.", "limit")
+        raise ApiError(
+            400, "invalid_limit", _("limit must be between 1 and %(max)d.", max=PAGE_MAX), "limit"
+        )
     store = services().store_for(_site())
     comments, after = store.in_status(status, after=cursor, limit=int(limit))
     explained = services().explainer().explain(comments)
@@ -87,18 +94,18 @@ def queue() -> Response:
 def decide(comment_id: str) -> Response:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "Le corps doit être un objet JSON.")
+        raise ApiError(400, "invalid_json", _("The body must be a JSON object."))
     decision = body.get("decision")
     if decision not in DECISIONS:
         raise ApiError(
             400,
             "invalid_decision",
-            f"decision doit être l’un de {', '.join(DECISIONS)}.",
+            _("decision must be one of %(values)s.", values=", ".join(DECISIONS)),
             "decision",
         )
     expected = body.get("expected")
     if expected is not None and expected not in STATUSES:
-        raise ApiError(400, "invalid_status", "expected n’est pas un statut.", "expected")
+        raise ApiError(400, "invalid_status", _("expected is not a status."), "expected")
     try:
         previous = (
             services()
@@ -106,8 +113,10 @@ def decide(comment_id: str) -> Response:
             .decide(comment_id, DECISIONS[decision], g.moderator, expected=expected, via="api")
         )
     except CommentNotFound as error:
-        raise ApiError(404, "comment_not_found", "Ce commentaire n’existe pas.") from error
+        raise ApiError(404, "comment_not_found", _("This comment does not exist.")) from error
     except StatusConflict as error:
-        message = f"Un autre modérateur a déjà décidé : le commentaire est « {error.current} »."
+        message = _(
+            "Another moderator already decided: the comment is “%(status)s”.", status=error.current
+        )
         return api_error(409, "conflict", message)
     return jsonify({"id": comment_id, "status": DECISIONS[decision], "previous": previous})

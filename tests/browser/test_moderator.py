@@ -37,7 +37,7 @@ def test_moderator_approves_with_the_keyboard_and_the_reader_sees_it(
     assert page.evaluate("document.activeElement.dataset.id") == ids[1]
     with page.expect_navigation():
         page.keyboard.press("a")
-    assert "1 commentaire(s) : publiés." in page.locator(".announce").inner_text()
+    assert "1 commentaire publié." in page.locator(".announce").inner_text()
     assert services.comments.status(ids[1]) == "approved"
     assert services.comments.status(ids[0]) == "review"
 
@@ -51,3 +51,32 @@ def test_moderator_approves_with_the_keyboard_and_the_reader_sees_it(
     assert published.count() == 1
     assert "Second commentaire, à publier au clavier." in published.inner_text()
     reader.context.close()
+
+
+def test_moderator_switches_to_english_and_keeps_it(
+    browser, live_server, reader_page, problems, services
+):
+    services.accounts.add("mod@example.org", PASSWORD)
+    page = reader_page  # a French browser
+    page.goto("/moderation/login")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_label("Langue").select_option("en")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Changer").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("E-mail address").fill("mod@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/moderation/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Moderation queue"
+    page.keyboard.press("a")  # typing in no field: nothing to approve, nothing breaks
+    problems.assert_clean()
+
+    other = browser.new_context(base_url=live_server, locale="fr-FR").new_page()
+    other.goto("/moderation/login")
+    other.get_by_label("Adresse e-mail").fill("mod@example.org")
+    other.get_by_label("Mot de passe").fill(PASSWORD)
+    other.get_by_role("button", name="Se connecter").click()
+    other.wait_for_url("**/moderation/")
+    assert other.locator("html").get_attribute("lang") == "en"  # kept on the account
+    other.context.close()

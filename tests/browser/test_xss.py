@@ -97,7 +97,7 @@ def test_widget(browser, live_server, hostile):
 
 def test_moderator_queue(browser, live_server, hostile, services):
     services.accounts.add("mod@example.org", PASSWORD)
-    page = browser.new_context().new_page()
+    page = browser.new_context(locale="fr-FR").new_page()  # the labels below are French
     dialogs = watch(page)
     page.goto(f"{live_server}/moderation/login")
     page.get_by_label("Adresse e-mail").fill("mod@example.org")

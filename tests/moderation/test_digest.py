@@ -8,6 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from moderation.digest import Digest, Mailer
+from moderation.i18n import catalog
 from moderation.redis_server import free_port
 from moderation.store import CommentStore
 from moderation.validation import CommentInput
@@ -34,11 +35,12 @@ def smtp():
     controller.stop()
 
 
-def make_digest(redis_client, clock, controller, every=30):
+def make_digest(redis_client, clock, controller, every=30, lang="fr"):
     mailer = Mailer(host="127.0.0.1", port=controller.port, starttls=False,
                     sender="moderation@journal.example")  # fmt: skip
     return Digest(redis_client, lambda: ["default"], mailer, every_minutes=every,
-                  public_url="https://commentaires.journal.example/", clock=clock)  # fmt: skip
+                  public_url="https://commentaires.journal.example/", clock=clock,
+                  translations=catalog(lang))  # fmt: skip
 
 
 def in_review(redis_client, clock, body):
@@ -64,9 +66,11 @@ def test_a_digest_lists_waiting_comments_with_links(redis_client, clock, smtp, s
     assert make_digest(redis_client, clock, controller).send_if_due()
     (message,) = wait_for(inbox, 1)
     assert message["To"] == "mod@example.org"
-    assert message["Subject"] == "2 commentaire(s) à relire"
+    assert message["Subject"] == "2 commentaires à relire"
     text = message.get_content()
+    assert "2 commentaires attendent une relecture." in text
     assert "Premier commentaire à relire." in text
+    assert "  • Léa (ministre-nord-coreen-moscou) : Premier commentaire à relire." in text
     queue = "https://commentaires.journal.example/moderation/?status=review&site=default"
     assert f"{queue}#item-{first}" in text
 
@@ -91,5 +95,40 @@ def test_at_most_one_digest_a_period_and_none_when_nothing_waits(
 def test_no_smtp_host_means_no_mail(redis_client, clock):
     in_review(redis_client, clock, "Un.")
     digest = Digest(redis_client, lambda: ["default"], Mailer(host=""), every_minutes=30,
-                    public_url="http://x", recipients=["m@example.org"], clock=clock)  # fmt: skip
+                    public_url="http://x", recipients=["m@example.org"], clock=clock,
+                    translations=catalog("fr"))  # fmt: skip
     assert not digest.send_if_due()
+
+
+def test_the_digest_speaks_the_configured_language(redis_client, clock, smtp, services):
+    controller, inbox = smtp
+    services.accounts.add("mod@example.org", "correct horse battery")
+    in_review(redis_client, clock, "Only one.")
+    assert make_digest(redis_client, clock, controller, lang="en").send_if_due()
+    (message,) = wait_for(inbox, 1)
+    assert message["Subject"] == "1 comment to review"
+    text = message.get_content()
+    assert "1 comment awaits review." in text
+    assert "  • Léa (ministre-nord-coreen-moscou): Only one." in text
+    assert "relecture" not in text and "à relire" not in message["Subject"]
+
+
+def test_one_comment_is_singular_in_french(redis_client, clock, smtp, services):
+    controller, inbox = smtp
+    services.accounts.add("mod@example.org", "correct horse battery")
+    in_review(redis_client, clock, "Un seul.")
+    assert make_digest(redis_client, clock, controller).send_if_due()
+    (message,) = wait_for(inbox, 1)
+    assert message["Subject"] == "1 commentaire à relire"
+    assert "1 commentaire attend une relecture." in message.get_content()
+
+
+def test_the_cli_builds_the_digest_in_default_lang(redis_client):
+    from moderation import config
+    from moderation.cli import _digest
+
+    settings = config.from_environ({})
+    settings.update(DEFAULT_LANG="en", SMTP_HOST="")
+    digest = _digest(redis_client, lambda: ["default"], settings)
+    message = digest.message({"default": 3}, ["m@example.org"])
+    assert message["Subject"] == "3 comments to review"
