@@ -156,7 +156,11 @@
 
   function question(message) {
     return api("/challenge?thread=" + encodeURIComponent(thread)).then(function (r) {
-      if (r.status !== 200) { fields.answer.label.textContent = "—"; return; }
+      if (r.status !== 200) {  // say why (too many wrong answers, the service down)
+        fields.answer.label.textContent = "—";
+        fields.answer.error.textContent = (r.body.error && r.body.error.message) || t.down;
+        return;
+      }
       token = r.body.token;
       fields.answer.label.textContent = r.body.question;
       fields.answer.input.value = "";

@@ -327,6 +327,23 @@ def test_data_lang_fr_wins_over_an_english_host_page(browser, registered, live_s
     page.context.close()
 
 
+def test_a_reader_locked_out_of_questions_is_told_why(
+    app, browser, registered, live_server, redis_client
+):
+    from moderation.limits import client_key
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        who = client_key()
+    redis_client.set(f"wrong:{{traps}}:{who}", 99, ex=600)  # too many wrong answers today
+    origin, pages = registered
+    pages["/en.html"] = host_page(live_server, "story-1", lang="en")
+    page, _dialogs, _errors = open_host(browser, origin, "/en.html")
+    error = page.locator("#comments #w-answer-err")
+    error.filter(has_text="Too many wrong answers").wait_for()
+    assert error.inner_text() == "Too many wrong answers: try again later."
+    page.context.close()
+
+
 def test_an_unknown_language_falls_back_to_french(browser, registered, live_server):
     origin, pages = registered
     pages["/de.html"] = host_page(live_server, "story-1", lang="de")
