@@ -39,11 +39,11 @@ def signed_in(client, moderator):
     return client
 
 
-def review_items(services, clock, count=1):
+def review_items(services, clock, count=1, data=DATA):
     ids = []
     for _ in range(count):
         clock.advance(0.01)
-        comment_id = services.comments.save(THREAD, DATA).id
+        comment_id = services.comments.save(THREAD, data).id
         services.comments.set_status(comment_id, "review")
         ids.append(comment_id)
     return ids

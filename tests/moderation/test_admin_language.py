@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 
 from moderation.validation import CommentInput
+from tests.moderation import test_admin
 
 PASSWORD = "correct horse battery"
 EMAIL = "mod@example.org"
@@ -46,13 +47,7 @@ def choose(client, lang, page="/moderation/login", headers=None):
 
 
 def review_items(services, clock, count=1):
-    ids = []
-    for _ in range(count):
-        clock.advance(0.01)
-        comment_id = services.comments.save(THREAD, DATA).id
-        services.comments.set_status(comment_id, "review")
-        ids.append(comment_id)
-    return ids
+    return test_admin.review_items(services, clock, count, data=DATA)
 
 
 def text(response):
