@@ -233,10 +233,10 @@ def _digest(client: "Any", sites: "Any", settings: dict[str, Any]) -> "Any":
         starttls=settings["SMTP_STARTTLS"], sender=settings["MAIL_FROM"],
     )  # fmt: skip
     recipients = [a.strip() for a in (settings["DIGEST_TO"] or "").split(",") if a.strip()]
-    # The e-mail has no request to take a language from: the site's default.
+    # No request to take a language from: each moderator's choice, else the default.
     return Digest(client, sites, mailer, every_minutes=settings["DIGEST_MINUTES"],
                   public_url=settings["PUBLIC_URL"], recipients=recipients or None,
-                  translations=i18n.catalog(settings["DEFAULT_LANG"]))  # fmt: skip
+                  lang=settings["DEFAULT_LANG"], catalogs=i18n.catalog)  # fmt: skip
 
 
 def _deliver_webhooks(client: "Any", stop: threading.Event) -> None:

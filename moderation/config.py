@@ -88,7 +88,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Send cookies only over HTTPS (set it behind TLS)."),
     Setting("DISPLAY_TIMEZONE", "Europe/Paris", str, "Time zone of dates shown on pages."),
     Setting("DEFAULT_LANG", "fr", _lang,
-            "Language (fr or en) when a request states none, and of the moderators' e-mails."),
+            "Language (fr or en) when a request states none, and of e-mails to "
+            "`DIGEST_TO` and to moderators who chose none."),
     Setting("SPAM_THRESHOLD", 0.9, float,
             "Spam probability from which a comment is filed as spam (hidden, kept)."),
     Setting("APPROVE_THRESHOLD", 0.1, float,

@@ -19,6 +19,7 @@ from moderation.store import CommentStore
 
 LOCK = "digest:{digest}:sent"
 SHOWN = 20  # comments listed in one message; the count says how many in all
+_ENGLISH = gettext.NullTranslations()  # the ids themselves
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,19 +45,22 @@ class Mailer:
 class Digest:
     def __init__(
         self, client: redis.Redis, sites: Callable[[], list[str]], mailer: Mailer, *,
-        every_minutes: int, public_url: str, translations: gettext.NullTranslations,
-        recipients: list[str] | None = None, clock: Callable[[], float] = time.time,
+        every_minutes: int, public_url: str, recipients: list[str] | None = None,
+        clock: Callable[[], float] = time.time, lang: str = "en",
+        catalogs: Callable[[str], gettext.NullTranslations] = lambda lang: _ENGLISH,
     ) -> None:  # fmt: skip
-        """``translations``: the catalog of the digest's language
-        (``i18n.catalog(lang)``); a bare ``NullTranslations`` writes English."""
+        """``lang``: the language of ``recipients`` and of moderators who chose
+        none (``DEFAULT_LANG``); ``catalogs``: a language's catalog
+        (``i18n.catalog``). The default writes English, the ids themselves."""
+        self.lang = lang
         self.client = client
-        self.translations = translations
         self.sites = sites
         self.mailer = mailer
         self.every = every_minutes * 60
         self.public_url = public_url.rstrip("/")
         self.recipients = recipients
         self.clock = clock
+        self.catalogs = catalogs
 
     def send_if_due(self) -> bool:
         """Send a digest if comments wait and none went out in the last period."""
@@ -65,18 +69,32 @@ class Digest:
         waiting = {site: CommentStore(self.client, site).count("review") for site in self.sites()}
         if not any(waiting.values()):
             return False
-        to = self.recipients or Accounts(self.client).emails()
-        if not to:
+        groups = self._recipients_by_language()
+        if not groups:
             return False
         # The lock is taken before sending: a failed send waits for the next
         # period rather than risking a flood of repeats.
         if not self.client.set(LOCK, repr(self.clock()), nx=True, ex=self.every):
             return False
-        self.mailer.send(self.message(waiting, to))
+        for lang, to in groups.items():
+            self.mailer.send(self.message(waiting, to, lang))
         return True
 
-    def message(self, waiting: dict[str, int], to: list[str]) -> EmailMessage:
-        t = self.translations
+    def _recipients_by_language(self) -> dict[str, list[str]]:
+        """``DIGEST_TO`` in the default language; else every moderator, grouped
+        by the language they chose."""
+        if self.recipients:
+            return {self.lang: self.recipients}
+        accounts = Accounts(self.client)
+        groups: dict[str, list[str]] = {}
+        for address in accounts.emails():
+            groups.setdefault(accounts.language(address) or self.lang, []).append(address)
+        return groups
+
+    def message(
+        self, waiting: dict[str, int], to: list[str], lang: str | None = None,
+    ) -> EmailMessage:  # fmt: skip
+        t = self.catalogs(lang or self.lang)
         total = sum(waiting.values())
         lines = [t.ngettext("%(num)d comment awaits review.", "%(num)d comments await review.",
                             total) % {"num": total}, ""]  # fmt: skip

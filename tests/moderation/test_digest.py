@@ -35,12 +35,13 @@ def smtp():
     controller.stop()
 
 
-def make_digest(redis_client, clock, controller, every=30, lang="fr"):
+def make_digest(redis_client, clock, controller, every=30, lang="fr", recipients=None):
     mailer = Mailer(host="127.0.0.1", port=controller.port, starttls=False,
                     sender="moderation@journal.example")  # fmt: skip
     return Digest(redis_client, lambda: ["default"], mailer, every_minutes=every,
                   public_url="https://commentaires.journal.example/", clock=clock,
-                  translations=catalog(lang))  # fmt: skip
+                  lang=lang, catalogs=catalog,
+                  recipients=recipients)  # fmt: skip
 
 
 def in_review(redis_client, clock, body):
@@ -96,7 +97,7 @@ def test_no_smtp_host_means_no_mail(redis_client, clock):
     in_review(redis_client, clock, "Un.")
     digest = Digest(redis_client, lambda: ["default"], Mailer(host=""), every_minutes=30,
                     public_url="http://x", recipients=["m@example.org"], clock=clock,
-                    translations=catalog("fr"))  # fmt: skip
+                    lang="fr", catalogs=catalog)  # fmt: skip
     assert not digest.send_if_due()
 
 
@@ -121,6 +122,34 @@ def test_one_comment_is_singular_in_french(redis_client, clock, smtp, services):
     (message,) = wait_for(inbox, 1)
     assert message["Subject"] == "1 commentaire à relire"
     assert "1 commentaire attend une relecture." in message.get_content()
+
+
+def test_each_moderator_gets_the_digest_in_the_language_they_chose(
+    redis_client, clock, smtp, services
+):
+    controller, inbox = smtp
+    for address in ("ana@example.org", "ben@example.org", "cleo@example.org"):
+        services.accounts.add(address, "correct horse battery")
+    services.accounts.set_language("ben@example.org", "en")
+    services.accounts.set_language("cleo@example.org", "fr")
+    in_review(redis_client, clock, "Deux mots.")
+    assert make_digest(redis_client, clock, controller).send_if_due()
+    messages = wait_for(inbox, 2)
+    by_to = {message["To"]: message["Subject"] for message in messages}
+    assert by_to == {"ana@example.org, cleo@example.org": "1 commentaire à relire",
+                     "ben@example.org": "1 comment to review"}  # fmt: skip
+
+
+def test_digest_to_addresses_get_the_default_language(redis_client, clock, smtp, services):
+    controller, inbox = smtp
+    services.accounts.add("ben@example.org", "correct horse battery")
+    services.accounts.set_language("ben@example.org", "en")
+    in_review(redis_client, clock, "Un.")
+    digest = make_digest(redis_client, clock, controller, recipients=["desk@example.org"])
+    assert digest.send_if_due()
+    (message,) = wait_for(inbox, 1)
+    assert message["To"] == "desk@example.org"
+    assert message["Subject"] == "1 commentaire à relire"
 
 
 def test_the_cli_builds_the_digest_in_default_lang(redis_client):
