@@ -593,10 +593,6 @@ def model_activate(version: str) -> None:
     click.echo(f"model {version} is active")
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.group()
 def privacy() -> None:
     """Personal data: retention, a person's export and erasure."""
@@ -730,3 +726,7 @@ def webhook_remove(hook_id: str) -> None:
     if not _webhooks().remove(hook_id):
         raise click.ClickException(f"no webhook {hook_id}")
     click.echo(f"removed {hook_id}")
+
+
+if __name__ == "__main__":  # after every command: `python -m moderation.cli` needs them all
+    main()

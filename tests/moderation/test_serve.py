@@ -185,3 +185,16 @@ def test_serve_keeps_comments_across_a_restart(tmp_path):
         first.cleanup()
         if second is not None:
             second.cleanup()
+
+
+def test_python_dash_m_knows_every_command():
+    # The bench and `moderation serve` start processes this way; a command
+    # defined below the module's `if __name__ == "__main__"` was unknown there.
+    from moderation.cli import main
+
+    for command in sorted(main.commands):
+        result = subprocess.run(
+            [sys.executable, "-m", "moderation.cli", command, "--help"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, (command, result.stderr)
