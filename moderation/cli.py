@@ -159,7 +159,7 @@ def worker(
     from moderation.policy import Policy, load_blocklist
     from moderation.privacy import Privacy
     from moderation.sites import SiteRegistry
-    from moderation.worker import OUTAGE, Worker, run_sites
+    from moderation.worker import OUTAGE, Worker, run_sites, wait_for_redis
 
     settings = _settings()
     # A worker's read blocks up to a second when the queue is empty: its
@@ -197,11 +197,7 @@ def worker(
             registry.ensure_default()
             break
         except OUTAGE as error:
-            delay = backoff.next_delay()
-            logging.getLogger(__name__).warning(
-                "Redis unreachable (%s); retrying in %.1f s", error, delay
-            )
-            stop.wait(delay)
+            wait_for_redis(backoff, error, stop)
     started = time.monotonic()
     sites = SiteRegistry(client).names
     privacy = Privacy(client, sites)

@@ -257,9 +257,7 @@ def run_sites(
                     due[index] = time.monotonic() + every
                     _housekeep(task)
         except OUTAGE as error:
-            delay = backoff.next_delay()
-            log.warning("Redis unreachable (%s); retrying in %.1f s", error, delay)
-            stop_event.wait(delay)
+            wait_for_redis(backoff, error, stop_event)
             continue
         except redis.ResponseError as error:
             if "NOGROUP" not in str(error):
@@ -281,6 +279,13 @@ def run_sites(
         with contextlib.suppress(*OUTAGE):  # housekeeping; the next run trims
             worker.queue.trim()
     return list(workers.values())
+
+
+def wait_for_redis(backoff: Backoff, error: Exception, stop_event: threading.Event) -> None:
+    """Log the outage and wait the backoff's next delay (or until stopped)."""
+    delay = backoff.next_delay()
+    log.warning("Redis unreachable (%s); retrying in %.1f s", error, delay)
+    stop_event.wait(delay)
 
 
 def _housekeep(task: Callable[[], object]) -> None:
