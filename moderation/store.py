@@ -285,8 +285,7 @@ _RESTORE = (
     + """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-move(ARGV[1], nil, ARGV[2])
-if ARGV[2] == 'approved' then redis.call('INCR', KEYS[14]) end
+move(ARGV[1], nil, ARGV[2])  -- bumps the thread's version for an approved one
 return 1
 """
 )
@@ -337,6 +336,12 @@ def first_id_at(moment: float) -> str:
     """The smallest id a comment created at ``moment`` can have: ids below it
     are older (ranges of comments by time)."""
     return _encode(int(moment * 1000) << 80)
+
+
+def _agent(user_agent: str) -> tuple[str, str]:
+    """(digest, text) of a user agent, kept once per site under its digest."""
+    agent = user_agent[:256]
+    return (hashlib.blake2b(agent.encode(), digest_size=8).hexdigest() if agent else ""), agent
 
 
 def _encode(value: int) -> str:
@@ -484,8 +489,7 @@ class CommentStore:
         """A new pending comment, its hash fields flattened for a script, and
         its user agent as [digest, text] (kept once per site: they repeat)."""
         comment_id = new_comment_id(now)
-        agent = user_agent[:256]
-        digest = hashlib.blake2b(agent.encode(), digest_size=8).hexdigest() if agent else ""
+        digest, agent = _agent(user_agent)
         comment = Comment(
             id=comment_id,
             site=self.site,
@@ -527,13 +531,17 @@ class CommentStore:
         return comment
 
     def _created(self, comment: Comment) -> None:
-        """Tell the webhooks; never lose the comment for it (it is saved)."""
+        self._announce("comment.created", {**comment.public(), "site": self.site,
+                                           "status": comment.status})  # fmt: skip
+
+    def _announce(self, event: str, payload: dict[str, str]) -> None:
+        """Tell the webhooks about a change already made: a failure to queue
+        the event is logged, never allowed to undo or hide the change."""
         try:
-            self.webhooks.emit("comment.created", {**comment.public(), "site": self.site,
-                                                   "status": comment.status})  # fmt: skip
+            self.webhooks.emit(event, payload)
         except redis.RedisError:
-            log.exception("comment %s saved, but its webhook event could not be queued",
-                          comment.id)  # fmt: skip
+            log.exception("%s of comment %s done, but its webhook event could not be queued",
+                          event, payload["id"])  # fmt: skip
 
     def restore(self, comment: Comment, user_agent: str = "") -> bool:
         """Store an imported or exported comment as it was (its id, status,
@@ -546,8 +554,7 @@ class CommentStore:
                   "model_version": comment.model_version, "rules": comment.rules,
                   "updated_at": comment.updated_at, "parent": comment.parent}  # fmt: skip
         if user_agent:
-            agent = user_agent[:256]
-            fields["agent"] = hashlib.blake2b(agent.encode(), digest_size=8).hexdigest()
+            fields["agent"], agent = _agent(user_agent)
             self.client.hsetnx(self.keys.agents, fields["agent"], agent)
         flat = [item for name, value in fields.items() if value for item in (name, value)]
         keys = self._script_keys(comment.id, comment.thread)
@@ -690,14 +697,10 @@ class CommentStore:
         if outcome == 2:
             raise StatusConflict(previous)
         metrics.DECISIONS.labels(status, via).inc()
-        try:
-            self.webhooks.emit("comment.decided", {
-                "site": self.site, "id": comment_id, "thread": thread, "status": status,
-                "previous": previous, "moderator": moderator, "via": via,
-            })  # fmt: skip
-        except redis.RedisError:
-            log.exception("decision on %s made, but its webhook event could not be queued",
-                          comment_id)  # fmt: skip
+        self._announce("comment.decided", {
+            "site": self.site, "id": comment_id, "thread": thread, "status": status,
+            "previous": previous, "moderator": moderator, "via": via,
+        })  # fmt: skip
         return previous
 
     def apply_verdicts(

@@ -115,3 +115,20 @@ def test_import_records_skips_empty_comments(redis_client):
     records[0].body = "   "
     counts = import_records(store, "disqus", records)
     assert (counts.created, counts.skipped) == (3, 1)
+
+
+def test_restoring_a_published_comment_changes_the_thread_version_once(redis_client):
+    # Cached pages and feeds follow the version: one new published comment,
+    # one change (the shared move() bumps it; the restore script must not again).
+    from moderation.store import Comment, stable_id
+
+    store = CommentStore(redis_client)
+    comment_id = stable_id(1_700_000_000.0, "test:restore")
+    comment = Comment(id=comment_id, site="default", thread="fil", author="Léa", email="",
+                      url="", body="Texte.", status="approved", created_at=1_700_000_000.0)
+    assert store.approved_version("fil") == 0
+    assert store.restore(comment)
+    assert store.approved_version("fil") == 1
+    assert [c.id for c in store.approved("fil")[0]] == [comment_id]
+    assert not store.restore(comment)  # already there: nothing changes
+    assert store.approved_version("fil") == 1
