@@ -17,6 +17,7 @@ import redis
 from moderation.audit import AuditLog
 from moderation.keys import SiteKeys
 from moderation.store import (
+    ANONYMOUS,
     STATUSES,
     Comment,
     CommentStore,
@@ -25,7 +26,6 @@ from moderation.store import (
     iso8601,
 )
 
-ANONYMOUS = "Anonyme"
 DAY = 86400.0
 _BATCH = 500
 _PERSONAL = ("email", "agent", "ip_hash")

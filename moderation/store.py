@@ -25,6 +25,8 @@ from moderation.webhooks import Webhooks
 log = logging.getLogger(__name__)
 
 STATUSES = ("pending", "review", "approved", "rejected", "spam")
+# The name a published comment keeps when its author's is erased or was never given.
+ANONYMOUS = "Anonyme"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Crockford digits to the digits int(..., 32) reads.
 _TO_BASE32 = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")

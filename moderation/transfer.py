@@ -23,6 +23,7 @@ from typing import IO, Any
 import defusedxml.ElementTree as SafeET
 
 from moderation.store import (
+    ANONYMOUS,
     STATUSES,
     Comment,
     CommentStore,
@@ -114,7 +115,7 @@ def import_records(store: CommentStore, source: str, records: Iterable[Record]) 
             published.add(comment_id)
         comment = Comment(
             id=comment_id, site=store.site, thread=record.thread,
-            author=_line(record.author)[:AUTHOR_MAX] or "Anonyme", email=_email(record.email),
+            author=_line(record.author)[:AUTHOR_MAX] or ANONYMOUS, email=_email(record.email),
             url=_url(record.url), body=body, status=record.status,
             created_at=created_at_of(comment_id), parent=parent,
             score=record.extra.get("score", ""),
