@@ -36,9 +36,14 @@ def counts(client: redis.Redis, site: str) -> dict[str, int]:
     return {trap: int(value) for trap, value in client.hgetall(SiteKeys(site).traps).items()}
 
 
+def wrong_key(who: str) -> str:
+    """Where wrong CAPTCHA answers from ``who`` (a client key) are counted."""
+    return f"wrong:{{traps}}:{who}"
+
+
 def wrong_answer(client: redis.Redis, who: str, window: int) -> int:
     """Count one wrong CAPTCHA answer from ``who`` (a client key) in the window."""
-    key = f"wrong:{{traps}}:{who}"
+    key = wrong_key(who)
     with client.pipeline(transaction=False) as pipe:
         pipe.set(key, 0, ex=window, nx=True)  # the window starts at the first miss
         pipe.incr(key)
@@ -47,7 +52,7 @@ def wrong_answer(client: redis.Redis, who: str, window: int) -> int:
 
 def too_many_wrong(client: redis.Redis, who: str, limit: int) -> int:
     """Seconds ``who`` must wait before new questions, 0 when they may have one."""
-    key = f"wrong:{{traps}}:{who}"
+    key = wrong_key(who)
     with client.pipeline(transaction=False) as pipe:
         pipe.get(key)
         pipe.ttl(key)

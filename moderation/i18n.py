@@ -56,10 +56,13 @@ def asked() -> str | None:
     """The language the request asks for: ``?lang=``, else ``Accept-Language``."""
     if not has_request_context():
         return None
+    return chosen() or request.accept_languages.best_match(LANGUAGES)
+
+
+def chosen() -> str | None:
+    """``?lang=`` when it names one of our languages."""
     wanted = request.args.get("lang", "")
-    if wanted in LANGUAGES:
-        return wanted
-    return request.accept_languages.best_match(LANGUAGES)
+    return wanted if wanted in LANGUAGES else None
 
 
 def use(lang: str | None) -> str:

@@ -37,8 +37,7 @@ def _feed(target: Thread) -> Response:
     if target.article is not None:
         lang = i18n.use(target.article.lang)
     else:
-        wanted = request.args.get("lang", "")
-        lang = i18n.use(wanted if wanted in i18n.LANGUAGES else current_app.config["DEFAULT_LANG"])
+        lang = i18n.use(i18n.chosen() or current_app.config["DEFAULT_LANG"])
     store = services().store_for(target.site)
     key = ("atom", FORMAT, target.site, target.thread, request.host_url, lang)
     return cached.published(

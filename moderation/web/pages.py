@@ -62,9 +62,9 @@ class Thread:
     def action(self) -> str:
         if self.article is not None:
             return url_for("pages.article", slug=self.thread)
-        chosen = request.args.get("lang")  # kept across the form's round trip
+        # ?lang= is kept across the form's round trip.
         return url_for("pages.site_thread", site=self.site, thread=self.thread,
-                       lang=chosen if chosen in i18n.LANGUAGES else None)  # fmt: skip
+                       lang=i18n.chosen())  # fmt: skip
 
     def speak(self) -> None:
         """An article page speaks its article's language; a site's thread page
