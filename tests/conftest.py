@@ -82,6 +82,27 @@ def make_app(redis_server, redis_client, clock, tmp_path):
 
 
 @pytest.fixture
+def own_redis(tmp_path):
+    """A server of this test's own, so stopping it touches no other test."""
+    server = RedisServer(tmp_path / "redis", persistent=False).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def outage_app(own_redis, tmp_path, clock):
+    """An app on ``own_redis`` that gives up on Redis quickly: stop the server
+    to see what readers get during an outage."""
+    app = create_app({
+        "TESTING": True, "REDIS_URL": own_redis.url, "SECRET_KEY": "s",
+        "INSTANCE_PATH": str(tmp_path / "instance"), "CLOCK": clock,
+        "REDIS_SOCKET_TIMEOUT": 0.5,
+    })  # fmt: skip
+    yield app
+    app.extensions["moderation"].redis.close()
+
+
+@pytest.fixture
 def app(make_app):
     return make_app()
 

@@ -4,8 +4,6 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from moderation import create_app
-from moderation.redis_server import RedisServer
 from moderation.validation import AUTHOR_MAX, BODY_MAX, CommentInput
 from tests.arith import solve
 from tests.conftest import THREAD
@@ -327,35 +325,26 @@ def test_an_approved_comment_status_carries_its_public_fields(client, services):
 # --- Redis down, seen from a registered site ----------------------------------
 
 
-def test_a_registered_site_gets_503_not_500_while_redis_is_down(tmp_path, clock):
+def test_a_registered_site_gets_503_not_500_while_redis_is_down(outage_app, own_redis):
     # The CORS hook looked the origin up again after the 503 and failed with a 500.
-    server = RedisServer(tmp_path / "redis", persistent=False).start()
-    app = create_app({
-        "TESTING": True, "REDIS_URL": server.url, "SECRET_KEY": "s", "CLOCK": clock,
-        "INSTANCE_PATH": str(tmp_path / "instance"), "REDIS_SOCKET_TIMEOUT": 0.5,
-    })  # fmt: skip
-    try:
-        app.extensions["moderation"].sites.add("partner", ["https://partner.example"])
-        server.stop()
-        client = app.test_client()
-        partner = {"Origin": "https://partner.example"}
-        responses = [
-            client.get(f"{API}/origin", headers=partner),
-            client.get(f"{API}/challenge?thread=dossier-1", headers=partner),
-            client.get(f"{API}/threads/dossier-1/comments", headers=partner),
-            client.get(f"{API}/comments/{'0' * 26}", headers=partner),
-            client.post(f"{API}/threads/dossier-1/comments", json={}, headers=partner),
-            client.options(f"{API}/threads/dossier-1/comments", headers=partner),
-        ]
-        for response in responses[:-1]:
-            assert response.status_code == 503
-            assert error_of(response)["code"] == "store_unavailable"
-            # The origin cannot be checked: no grant.
-            assert "Access-Control-Allow-Origin" not in response.headers
-        assert "Access-Control-Allow-Origin" not in responses[-1].headers
-    finally:
-        server.stop()
-        app.extensions["moderation"].redis.close()
+    outage_app.extensions["moderation"].sites.add("partner", ["https://partner.example"])
+    own_redis.stop()
+    client = outage_app.test_client()
+    partner = {"Origin": "https://partner.example"}
+    responses = [
+        client.get(f"{API}/origin", headers=partner),
+        client.get(f"{API}/challenge?thread=dossier-1", headers=partner),
+        client.get(f"{API}/threads/dossier-1/comments", headers=partner),
+        client.get(f"{API}/comments/{'0' * 26}", headers=partner),
+        client.post(f"{API}/threads/dossier-1/comments", json={}, headers=partner),
+        client.options(f"{API}/threads/dossier-1/comments", headers=partner),
+    ]
+    for response in responses[:-1]:
+        assert response.status_code == 503
+        assert error_of(response)["code"] == "store_unavailable"
+        # The origin cannot be checked: no grant.
+        assert "Access-Control-Allow-Origin" not in response.headers
+    assert "Access-Control-Allow-Origin" not in responses[-1].headers
 
 
 # --- concurrency over real HTTP ----------------------------------------------

@@ -17,8 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
-from moderation import create_app, store
-from moderation.redis_server import RedisServer
+from moderation import store
 from moderation.web import openapi
 from tests.arith import solve
 from tests.conftest import THREAD
@@ -212,14 +211,9 @@ def test_a_body_too_large_is_documented(client):
     assert_documented(response, "POST", "/threads/{thread}/comments")
 
 
-def test_answers_while_redis_is_down_are_documented(tmp_path, clock):
-    server = RedisServer(tmp_path / "redis", persistent=False).start()
-    app = create_app({
-        "TESTING": True, "REDIS_URL": server.url, "SECRET_KEY": "s", "CLOCK": clock,
-        "INSTANCE_PATH": str(tmp_path / "instance"), "REDIS_SOCKET_TIMEOUT": 0.5,
-    })  # fmt: skip
-    server.stop()
-    client = app.test_client()
+def test_answers_while_redis_is_down_are_documented(outage_app, own_redis):
+    own_redis.stop()
+    client = outage_app.test_client()
     calls = [
         ("GET", "/origin", {"headers": {"Origin": FOREIGN}}),
         ("GET", "/challenge", {"query_string": {"thread": THREAD}}),
@@ -230,14 +224,11 @@ def test_answers_while_redis_is_down_are_documented(tmp_path, clock):
         }}),
         ("GET", "/comments/{comment_id}", {}),
     ]  # fmt: skip
-    try:
-        for method, path, options in calls:
-            url = API + path.format(thread=THREAD, comment_id=PUBLISHED)
-            response = client.open(url, method=method, **options)
-            assert response.status_code == 503, (method, path)
-            assert_documented(response, method, path)
-    finally:
-        app.extensions["moderation"].redis.close()
+    for method, path, options in calls:
+        url = API + path.format(thread=THREAD, comment_id=PUBLISHED)
+        response = client.open(url, method=method, **options)
+        assert response.status_code == 503, (method, path)
+        assert_documented(response, method, path)
 
 
 # --- the document itself -----------------------------------------------------

@@ -3,32 +3,12 @@ reader's text, nothing is half-written, and the service recovers."""
 
 import time
 
-import pytest
 import redis
 
-from moderation import create_app
-from moderation.redis_server import RedisServer
 from tests.conftest import THREAD
 from tests.moderation.reader import comment_payload, form_data, post
 
 PAGE = f"/articles/{THREAD}"
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    """A server of this test's own, so stopping it touches no other test."""
-    server = RedisServer(tmp_path / "redis", persistent=False).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def outage_app(own_redis, tmp_path, clock):
-    return create_app({
-        "TESTING": True, "REDIS_URL": own_redis.url, "SECRET_KEY": "s",
-        "INSTANCE_PATH": str(tmp_path / "instance"), "CLOCK": clock,
-        "REDIS_SOCKET_TIMEOUT": 0.5,
-    })  # fmt: skip
 
 
 def test_api_answers_503_while_redis_is_down_then_recovers(outage_app, own_redis):
