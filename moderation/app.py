@@ -17,6 +17,7 @@ from moderation.services import build, load_or_create_secret
 
 log = logging.getLogger(__name__)
 
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then environment variables, then ``test_config``.
 

@@ -157,4 +157,3 @@ class Deletion:
     erased: int = 0
     anonymised: int = 0
     training_examples: int = 0
-
