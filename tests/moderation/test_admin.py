@@ -17,7 +17,8 @@ THREAD = "ministre-nord-coreen-moscou"
 
 
 def csrf(html):
-    return unescape(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1])
+    """The CSRF token, whichever order the input's attributes come in."""
+    return unescape(re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html)[1])
 
 
 @pytest.fixture
@@ -26,11 +27,10 @@ def moderator(services):
     return "mod@example.org"
 
 
-def sign_in(client, email="mod@example.org", password=PASSWORD):
-    page = client.get("/moderation/login").get_data(as_text=True)
-    return client.post(
-        "/moderation/login", data={"csrf_token": csrf(page), "email": email, "password": password}
-    )
+def sign_in(client, email="mod@example.org", password=PASSWORD, headers=None):
+    page = client.get("/moderation/login", headers=headers).get_data(as_text=True)
+    data = {"csrf_token": csrf(page), "email": email, "password": password}
+    return client.post("/moderation/login", data=data, headers=headers)
 
 
 @pytest.fixture

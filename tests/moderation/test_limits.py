@@ -68,15 +68,15 @@ def test_the_form_is_limited_too(limited_app):
 
 
 def test_sign_in_attempts_are_limited(limited_app):
-    import re
     from html import unescape
+
+    from tests.moderation.test_admin import csrf
 
     client = from_ip(limited_app, "192.0.2.20")
     statuses = []
     for _ in range(3):
         page = client.get("/moderation/login").get_data(as_text=True)
-        token = unescape(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1])
-        data = {"csrf_token": token, "email": "x@example.org", "password": "wrong password"}
+        data = {"csrf_token": csrf(page), "email": "x@example.org", "password": "wrong password"}
         response = client.post("/moderation/login", data=data)
         statuses.append(response.status_code)
     assert statuses == [401, 401, 429]
