@@ -20,7 +20,7 @@ from moderation.store import InvalidParent, is_comment_id, new_comment_id
 from moderation.validation import InvalidField, clean_comment
 from moderation.web import cached, openapi
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
-from moderation.web.errors import ApiError, api_error
+from moderation.web.errors import ApiError, api_error, page_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -221,25 +221,19 @@ def list_comments(thread: str) -> Response:
     """Served from the process's page cache while the thread's approved list
     is unchanged (one Redis GET), and answered 304 to a matching ETag."""
     thread = _known_thread(thread)
-    after = request.args.get("after") or None
-    if after is not None and not is_comment_id(after):
-        raise ApiError(400, "invalid_cursor", _("Invalid cursor."), "after")
-    limit = request.args.get("limit", "200")
-    if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
-        message = _("limit must be between 1 and %(max)d.", max=PAGE_MAX)
-        raise ApiError(400, "invalid_limit", message, "limit")
+    after, limit = page_args("after", 200, PAGE_MAX)
     site = _site()
     store = services().store_for(site)
 
     def page() -> bytes:
-        comments, cursor = store.approved(thread, after=after, limit=int(limit))
+        comments, cursor = store.approved(thread, after=after, limit=limit)
         return json.dumps(
             {"thread": thread, "comments": [c.public() for c in comments], "next": cursor},
             ensure_ascii=False, separators=(",", ":"),
         ).encode()  # fmt: skip
 
     # Kept, but asked for each time: revalidation costs a 304.
-    return cached.published(store, thread, (PAGE_FORMAT, site, thread, after, int(limit)),
+    return cached.published(store, thread, (PAGE_FORMAT, site, thread, after, limit),
                             page, mimetype="application/json", cache_control="no-cache")
 
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from moderation.limits import retry_after
+from moderation.store import is_comment_id
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,19 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.field = field
+
+
+def page_args(cursor_field: str, default_limit: int, maximum: int) -> tuple[str | None, int]:
+    """A list request's cursor (a comment id, or None) and limit (1 to
+    ``maximum``); 400 naming the parameter otherwise."""
+    cursor = request.args.get(cursor_field) or None
+    if cursor is not None and not is_comment_id(cursor):
+        raise ApiError(400, "invalid_cursor", _("Invalid cursor."), cursor_field)
+    limit = request.args.get("limit", str(default_limit))
+    if not limit.isdecimal() or not 1 <= int(limit) <= maximum:
+        message = _("limit must be between 1 and %(max)d.", max=maximum)
+        raise ApiError(400, "invalid_limit", message, "limit")
+    return cursor, int(limit)
 
 
 def api_error(status: int, code: str, message: str, field: str | None = None) -> Response:

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from moderation.accounts import Accounts
 from moderation.services import services
 from moderation.sites import DEFAULT as DEFAULT_SITE
-from moderation.store import STATUSES, CommentNotFound, StatusConflict, is_comment_id
-from moderation.web.errors import ApiError, api_error
+from moderation.store import STATUSES, CommentNotFound, StatusConflict
+from moderation.web.errors import ApiError, api_error, page_args
 
 bp = Blueprint("moderation_api", __name__, url_prefix="/api/v1/moderation")
 
@@ -71,16 +71,9 @@ def queue() -> Response:
         raise ApiError(400, "invalid_status",
                        _("status must be one of %(values)s.", values=", ".join(STATUSES)),
                        "status")  # fmt: skip
-    cursor = request.args.get("cursor") or None
-    if cursor is not None and not is_comment_id(cursor):
-        raise ApiError(400, "invalid_cursor", _("Invalid cursor."), "cursor")
-    limit = request.args.get("limit", "50")
-    if not limit.isdecimal() or not 1 <= int(limit) <= PAGE_MAX:
-        raise ApiError(
-            400, "invalid_limit", _("limit must be between 1 and %(max)d.", max=PAGE_MAX), "limit"
-        )
+    cursor, limit = page_args("cursor", 50, PAGE_MAX)
     store = services().store_for(_site())
-    comments, after = store.in_status(status, after=cursor, limit=int(limit))
+    comments, after = store.in_status(status, after=cursor, limit=limit)
     explained = services().explainer().explain(comments)
     return jsonify({
         "status": status, "count": store.count(status),
