@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.metrics import confusion_matrix, matthews_corrcoef, roc_auc_score
+from sklearn.metrics import confusion_matrix, roc_auc_score
 
 
 def scores(labels: Sequence[int], spam_probability: Sequence[float], threshold: float = 0.5
@@ -30,8 +30,15 @@ def scores(labels: Sequence[int], spam_probability: Sequence[float], threshold: 
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "f1": round(f1, 4),
-        "mcc": round(float(matthews_corrcoef(truth, predicted)), 4) if n else 0.0,
+        "mcc": round(_mcc(tp, fp, tn, fn), 4),
         "roc_auc": round(float(roc_auc_score(truth, probability)), 4) if both_classes else None,
         "ham_flagged": round(fp / (fp + tn), 4) if fp + tn else 0.0,
         "threshold": threshold,
     }
+
+
+def _mcc(tp: int, fp: int, tn: int, fn: int) -> float:
+    """Matthews correlation from the counts; 0 when a margin is empty (one
+    class only, as in a small slice), as scikit-learn defines it."""
+    denominator = float((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return (tp * tn - fp * fn) / denominator**0.5 if denominator else 0.0

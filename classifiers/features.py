@@ -8,24 +8,41 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.utils import murmurhash3_32
 
-from classifiers.ngrams import char_ngram_matrix, text_windows
-from classifiers.normalise import domain_of, find_urls, normalise
+from classifiers.links import COMMERCIAL, REFERENCE, SHORTENER
+from classifiers.ngrams import (
+    char_ngram_matrix,
+    text_windows,
+    word_column,
+    word_grams,
+    word_ngram_matrix,
+)
+from classifiers.normalise import Analysed, analyse, find_urls
 from classifiers.sample import Sample
 
-_DIGIT = re.compile(r"\d")
 _ANY_DIGIT = re.compile(r"[0-9]")
 _RUN = re.compile(r"(.)\1{3,}")
 _SPACE_RUN = re.compile(r"\s\s+")
 _PHONE = re.compile(r"(?:\+?\d[\s.-]?){8,}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 
-# (name, what a moderator reads). Values are scaled into [0, 1].
+# (name, what a moderator reads). Values are scaled into [0, 1]. Links to
+# references (newspapers, public bodies, encyclopaedias, law texts) count
+# apart from the others: citing a source is not advertising.
 META = (
     ("link_count", "number of links"),
     ("has_link", "has a link"),
     ("link_domains", "distinct link domains"),
+    ("reference_links", "links to reference sources"),
+    ("shortener", "shortened link"),
+    ("commercial_link", "link to a commercial domain"),
+    ("home_page_link", "link to a home page"),
+    ("link_only", "nothing but links"),
+    ("link_density", "links for the length of the text"),
+    ("anchor_mismatch", "link text hides its target"),
+    ("obfuscated", "disguised spelling"),
+    ("email_in_text", "e-mail address in the text"),
     ("author_has_url", "author name holds a URL"),
     ("author_digits", "author name holds many digits"),
     ("website_filled", "website field filled"),
@@ -36,16 +53,17 @@ META = (
     ("phone_number", "phone number"),
 )
 
-
-# Form-field signals (author, website) come only from our own seed corpus;
-# shrunk inputs need large weights, which the L2 penalty resists, so one such
-# signal can tip a score but not decide it alone.
-META_SCALE = np.array([1, 1, 1, 0.25, 0.25, 0.25, 1, 1, 1, 1, 1], dtype=np.float64)
+# Form-field signals (author, website) come only from our own corpora; shrunk
+# inputs need large weights, which the L2 penalty resists, so one such signal
+# can tip a score but not decide it alone.
+META_SCALE = np.array(
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.25, 0.25, 0.25, 1, 1, 1, 1, 1], dtype=np.float64
+)
 
 
 @dataclass(frozen=True, slots=True)
 class FeatureSettings:
-    char_ngram_range: tuple[int, int] = (2, 5)
+    char_ngram_range: tuple[int, int] = (3, 5)
     word_ngram_range: tuple[int, int] = (1, 2)
     n_char_features: int = 2**20
     n_word_features: int = 2**18
@@ -61,62 +79,71 @@ def _word_text(sample: Sample, text: str) -> str:
     return text + extra
 
 
-def meta_values(sample: Sample) -> np.ndarray:
+def meta_values(sample: Sample, analysed: Analysed | None = None) -> list[float]:
+    """The form signals of one comment, each in [0, 1] (before ``META_SCALE``)."""
     body = sample.body
-    urls = find_urls(body) if "." in body or "://" in body else []  # cheap pre-check
-    letters = sum(map(str.isalpha, body))
-    upper = sum(map(str.isupper, body))
-    digits = sum(map(str.isdigit, body))
-    longest_run = max((len(match.group(0)) for match in _RUN.finditer(body)), default=0)
-    return np.array(
-        [
-            min(len(urls), 5) / 5,
-            1.0 if urls else 0.0,
-            min(len({domain_of(url) for url in urls}), 3) / 3,
-            1.0 if find_urls(sample.author) else 0.0,
-            1.0 if sum(map(str.isdigit, sample.author)) >= 5 else 0.0,  # "jean1975" is fine
-            1.0 if sample.url.strip() else 0.0,
-            math.log1p(len(body)) / math.log1p(5000),
-            upper / letters if letters else 0.0,
-            digits / len(body) if body else 0.0,
-            min(longest_run, 10) / 10,
-            1.0 if digits >= 8 and _PHONE.search(body) else 0.0,
-        ]
-    )
+    analysed = analysed or analyse(body)
+    found = analysed.links
+    others = [link for link in found if link.kind != REFERENCE]
+    # Length, case and digits are the reader's own words: a URL's path is
+    # full of digits and would look like a phone number or a price list.
+    prose = analysed.prose
+    words = len(prose.split())
+    letters = sum(map(str.isalpha, prose))
+    upper = sum(map(str.isupper, prose))
+    digits = sum(map(str.isdigit, prose))
+    longest_run = max((len(match.group(0)) for match in _RUN.finditer(prose)), default=0)
+    tricks = analysed.tricks + (1 if not body.isascii() and _FULL_WIDTH.search(body) else 0)
+    return [
+        min(len(others), 5) / 5,
+        1.0 if others else 0.0,
+        min(len({link.domain for link in others}), 3) / 3,
+        min(len(found) - len(others), 3) / 3,
+        1.0 if any(link.kind == SHORTENER for link in others) else 0.0,
+        1.0 if any(link.kind == COMMERCIAL for link in others) else 0.0,
+        1.0 if any(not link.deep for link in others) else 0.0,
+        1.0 if others and words < 3 else 0.0,
+        min(1.0, 10 * len(others) / max(words, 1)),
+        1.0 if any(link.anchor_mismatch for link in others) else 0.0,
+        min(tricks, 3) / 3,
+        1.0 if "@" in prose and _EMAIL.search(prose) else 0.0,
+        1.0 if "." in sample.author and find_urls(sample.author) else 0.0,
+        1.0 if sum(map(str.isdigit, sample.author)) >= 5 else 0.0,  # "jean1975" is fine
+        1.0 if sample.url.strip() else 0.0,
+        math.log1p(len(prose)) / math.log1p(5000),
+        upper / letters if letters else 0.0,
+        digits / len(prose) if prose else 0.0,
+        min(longest_run, 10) / 10,
+        1.0 if digits >= 8 and _PHONE.search(prose) else 0.0,
+    ]
 
 
 class Featuriser:
-    """Stateless: two hashing vectorizers and the form signals, side by side."""
+    """Stateless: hashed character and word n-grams and the form signals, side
+    by side. No sign trick: each hashed column means "this n-gram" (or its
+    rare collision partners), which keeps explanations honest. See ngrams.py."""
 
     def __init__(self, settings: FeatureSettings) -> None:
         self.settings = settings
-        # alternate_sign off: each hashed column then means "this n-gram", which
-        # keeps explanations honest. Character n-grams: see ngrams.py.
-        self.words = HashingVectorizer(
-            analyzer="word",
-            ngram_range=settings.word_ngram_range,
-            n_features=settings.n_word_features,
-            alternate_sign=False,
-            lowercase=False,
-            token_pattern=r"(?u)\b\w+\b",
-            dtype=np.float64,
-        )
 
     @staticmethod
-    def text(sample: Sample) -> str:
+    def text(sample: Sample, analysed: Analysed | None = None) -> str:
         """Normalised body, every digit folded to 0: "1,884,034 views" and
         "2,124,821 views" should look alike, phone numbers too."""
-        return _ANY_DIGIT.sub("0", normalise(sample.body))
+        return _ANY_DIGIT.sub("0", (analysed or analyse(sample.body)).text)
 
     def transform(self, samples: Sequence[Sample]) -> sp.csr_matrix:
-        texts = [self.text(sample) for sample in samples]
+        analysed = [analyse(sample.body) for sample in samples]
+        texts = [self.text(sample, one) for sample, one in zip(samples, analysed, strict=True)]
         chars = char_ngram_matrix(
             texts, self.settings.char_ngram_range, self.settings.n_char_features
         )
-        words = self.words.transform(
-            [_word_text(sample, text) for sample, text in zip(samples, texts, strict=True)]
-        )
-        meta = sp.csr_matrix(np.vstack([meta_values(sample) for sample in samples]) * META_SCALE)
+        words = word_ngram_matrix(
+            [_word_text(sample, text) for sample, text in zip(samples, texts, strict=True)],
+            self.settings.word_ngram_range, self.settings.n_word_features,
+        )  # fmt: skip
+        rows = [meta_values(sample, one) for sample, one in zip(samples, analysed, strict=True)]
+        meta = sp.csr_matrix(np.array(rows, dtype=np.float64).reshape(-1, len(META)) * META_SCALE)
         return sp.hstack([chars, words, meta], format="csr")
 
     def contributions(
@@ -151,8 +178,9 @@ class Featuriser:
                 key = (word, "text")
                 totals[key] = totals.get(key, 0.0) + total
         offset = n_char
-        for gram in set(self.words.build_analyzer()(_word_text(sample, self.text(sample)))):
-            column = self._column(gram, offset, self.settings.n_word_features)
+        grams = word_grams(_word_text(sample, self.text(sample)), self.settings.word_ngram_range)
+        for gram in set(grams):
+            column = offset + word_column(gram, self.settings.n_word_features)
             if column in values:
                 key = (gram, "phrase" if " " in gram else "text")
                 totals[key] = totals.get(key, 0.0) + weights[column] * values.pop(column)
@@ -162,7 +190,3 @@ class Featuriser:
             if column in values:
                 totals[(label, "signal")] = weights[column] * values[column]
         return totals
-
-    @staticmethod
-    def _column(gram: str, offset: int, size: int) -> int:
-        return offset + abs(murmurhash3_32(gram, seed=0, positive=False)) % size

@@ -11,12 +11,16 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.class_weight import compute_sample_weight
 
+from classifiers import calibration
 from classifiers.features import FeatureSettings, Featuriser
 from classifiers.sample import Sample
 
 CLASSES = np.array([0, 1])
+HISTORY_WEIGHT = 1.0  # log-odds per unit of Sample.link_history
+HISTORY_LABEL = "this site's past decisions on these links"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,22 +37,26 @@ def as_samples(X: Sequence[Sample | str]) -> list[Sample]:  # noqa: N803 - sciki
 
 
 class SpamClassifier(ClassifierMixin, BaseEstimator):
-    """Logistic regression over hashed n-grams and form signals.
+    """Logistic regression over hashed n-grams and form signals, calibrated.
 
-    ``fit`` solves it exactly (liblinear, deterministic); ``partial_fit`` goes on
-    learning from there by SGD on the same log loss, so moderators' decisions
-    refine the model without a full retraining.
+    ``fit`` solves it exactly (liblinear, deterministic), then calibrates its
+    margins with a sigmoid fitted on ``cv``-fold out-of-fold margins (0: no
+    calibration); the calibrated out-of-fold probabilities stay in
+    ``oof_proba_`` for choosing thresholds. ``partial_fit`` goes on learning
+    from there by SGD on the same log loss, so moderators' decisions refine
+    the model without a full retraining.
     """
 
     def __init__(
         self,
         C: float = 100.0,  # noqa: N803 - scikit-learn's name
         max_iter: int = 1000,
-        char_ngram_range: tuple[int, int] = (2, 5),
+        char_ngram_range: tuple[int, int] = (3, 5),
         word_ngram_range: tuple[int, int] = (1, 2),
         n_char_features: int = 2**20,
         n_word_features: int = 2**18,
         balanced: bool = True,
+        cv: int = 5,
         random_state: int | None = 0,
     ) -> None:
         self.C = C
@@ -58,18 +66,35 @@ class SpamClassifier(ClassifierMixin, BaseEstimator):
         self.n_char_features = n_char_features
         self.n_word_features = n_word_features
         self.balanced = balanced
+        self.cv = cv
         self.random_state = random_state
 
     # -- scikit-learn API -------------------------------------------------
 
-    def fit(self, X: Sequence[Sample | str], y: Sequence[int]) -> "SpamClassifier":  # noqa: N803
+    def fit(
+        self,
+        X: Sequence[Sample | str],  # noqa: N803
+        y: Sequence[int],
+        sample_weight: Sequence[float] | None = None,
+    ) -> "SpamClassifier":
+        """``sample_weight``: how much each example counts (on top of the class
+        balance); the calibration counts every example once."""
         labels = np.asarray(y, dtype=np.int64)
+        weight = np.ones(len(labels)) if sample_weight is None else np.asarray(
+            sample_weight, dtype=np.float64)  # fmt: skip
         matrix = self._featuriser().transform(as_samples(X))
-        weights = compute_sample_weight("balanced", labels) if self.balanced else None
-        exact = LogisticRegression(
-            C=self.C, max_iter=self.max_iter, solver="liblinear", random_state=self.random_state
-        )
-        exact.fit(matrix, labels, sample_weight=weights)
+        margins = np.zeros(len(labels))
+        folds = min(self.cv, int(np.bincount(labels, minlength=2).min()))
+        if folds >= 2:
+            split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state or 0)
+            for learn, held in split.split(matrix, labels):
+                part = self._exact(matrix[learn], labels[learn], weight[learn])
+                margins[held] = part.decision_function(matrix[held])
+            self.calibration_ = calibration.fit_sigmoid(margins, labels)
+            self.oof_proba_ = calibration.apply(margins, self.calibration_)
+        else:
+            self.calibration_ = calibration.IDENTITY
+        exact = self._exact(matrix, labels, weight)
         # The same model as an SGD learner, ready for partial_fit. Its step
         # size decays with t_: start it as if it had seen every example
         # max_iter times, so new examples nudge rather than overwrite.
@@ -81,6 +106,14 @@ class SpamClassifier(ClassifierMixin, BaseEstimator):
         self.sgd_.n_features_in_ = matrix.shape[1]
         self._learned()
         return self
+
+    def _exact(self, matrix: object, labels: np.ndarray, weight: np.ndarray
+               ) -> LogisticRegression:  # fmt: skip
+        weights = weight * (compute_sample_weight("balanced", labels) if self.balanced else 1.0)
+        exact = LogisticRegression(
+            C=self.C, max_iter=self.max_iter, solver="liblinear", random_state=self.random_state
+        )
+        return exact.fit(matrix, labels, sample_weight=weights)
 
     def partial_fit(
         self,
@@ -94,6 +127,7 @@ class SpamClassifier(ClassifierMixin, BaseEstimator):
         matrix = self._featuriser().transform(as_samples(X))
         if not hasattr(self, "sgd_"):
             self.sgd_ = self._new_sgd(n_samples=len(labels))
+            self.calibration_ = calibration.IDENTITY
         self.sgd_.partial_fit(
             matrix, labels, classes=CLASSES if classes is None else classes,
             sample_weight=sample_weight,
@@ -102,11 +136,25 @@ class SpamClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def decision_function(self, X: Sequence[Sample | str]) -> np.ndarray:  # noqa: N803
-        return self.sgd_.decision_function(self.featuriser_.transform(as_samples(X)))
+        samples = as_samples(X)
+        return self._margin(self.featuriser_.transform(samples), samples)
 
     def predict_proba(self, X: Sequence[Sample | str]) -> np.ndarray:  # noqa: N803
-        """Column 1 is the probability of spam."""
-        return self.sgd_.predict_proba(self.featuriser_.transform(as_samples(X)))
+        """Column 1 is the calibrated probability of spam."""
+        samples = as_samples(X)
+        return self._proba(self.featuriser_.transform(samples), samples)
+
+    def _margin(self, matrix: object, samples: Sequence[Sample]) -> np.ndarray:
+        """The learnt margin, plus what moderators' decisions on the links'
+        domains say (a fixed weight: training files carry no such history)."""
+        margin = self.sgd_.decision_function(matrix)
+        history = np.fromiter((s.link_history for s in samples), dtype=np.float64,
+                              count=len(samples))  # fmt: skip
+        return margin + HISTORY_WEIGHT * history
+
+    def _proba(self, matrix: object, samples: Sequence[Sample]) -> np.ndarray:
+        spam = calibration.apply(self._margin(matrix, samples), self.calibration_)
+        return np.column_stack([1.0 - spam, spam])
 
     def predict(self, X: Sequence[Sample | str]) -> np.ndarray:  # noqa: N803
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
@@ -127,11 +175,13 @@ class SpamClassifier(ClassifierMixin, BaseEstimator):
     ) -> tuple[np.ndarray, list[list[Contribution]]]:
         """Spam probabilities and explanations from one featurisation of the batch."""
         matrix = self.featuriser_.transform(samples)
-        scores = self.sgd_.predict_proba(matrix)[:, 1]
+        scores = self._proba(matrix, samples)[:, 1]
         return scores, [self._ranked(s, matrix[i], top) for i, s in enumerate(samples)]
 
     def _ranked(self, sample: Sample, row: object, top: int) -> list[Contribution]:
         totals = self.featuriser_.contributions(sample, row, self.sgd_.coef_[0])
+        if sample.link_history:
+            totals[(HISTORY_LABEL, "signal")] = HISTORY_WEIGHT * sample.link_history
         ranked = sorted(totals.items(), key=lambda item: abs(item[1]), reverse=True)
         return [
             Contribution(feature=name, kind=kind, weight=round(float(weight), 4))

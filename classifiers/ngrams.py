@@ -7,6 +7,8 @@ operations; :func:`column` computes the same column for one n-gram so
 explanations can name it.
 """
 
+import re
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -85,5 +87,45 @@ def char_ngram_matrix(
     matrix = sp.csr_matrix(
         (np.ones(len(row)), (row, col)), shape=(len(texts), n_features), dtype=np.float64
     )
+    matrix.sum_duplicates()
+    return normalize(matrix, norm="l2", copy=False)
+
+
+# Words: runs of letters, digits and "_" (single characters count), as
+# scikit-learn's token_pattern r"(?u)\b\w+\b"; hashed with CRC-32, a stable
+# hash that Python computes in C (HashingVectorizer's own pipeline cost more
+# than all the rest of the featurisation).
+_TOKEN = re.compile(r"\w+")
+
+
+def word_grams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    """The word n-grams of ``text``, in order, as the model counts them."""
+    tokens = _TOKEN.findall(text)
+    low, high = ngram_range
+    grams = tokens if low == 1 else []
+    for size in range(max(low, 2), high + 1):
+        grams = grams + [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
+    return grams
+
+
+def word_column(gram: str, n_features: int) -> int:
+    return zlib.crc32(gram.encode("utf-8")) % n_features
+
+
+def word_ngram_matrix(
+    texts: Sequence[str], ngram_range: tuple[int, int], n_features: int
+) -> sp.csr_matrix:
+    """Counts of every word n-gram of each text, rows scaled to unit L2 norm."""
+    rows: list[int] = []
+    cols: list[int] = []
+    for index, text in enumerate(texts):
+        grams = word_grams(text, ngram_range)
+        rows.extend([index] * len(grams))
+        cols.extend(zlib.crc32(gram.encode("utf-8")) for gram in grams)
+    matrix = sp.csr_matrix(
+        (np.ones(len(rows)), (np.asarray(rows, dtype=np.int64),
+                              np.asarray(cols, dtype=np.int64) % n_features)),
+        shape=(len(texts), n_features), dtype=np.float64,
+    )  # fmt: skip
     matrix.sum_duplicates()
     return normalize(matrix, norm="l2", copy=False)

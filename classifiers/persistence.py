@@ -17,15 +17,20 @@ import sklearn
 
 from classifiers.model import SpamClassifier
 
-# /2: character n-grams hashed by classifiers.ngrams (FNV-1 + fmix64). A /1
-# file hashed them differently and would score nonsense, so it is refused.
-FORMAT = "comment-spam-model/2"
+# /3: links by kind, look-alike spellings folded, 20 form signals, a sigmoid
+# calibration. Earlier files read their features differently and would score
+# nonsense, so they are refused (see OutdatedModel).
+FORMAT = "comment-spam-model/3"
 _PARAMS = ("C", "max_iter", "char_ngram_range", "word_ngram_range", "n_char_features",
-           "n_word_features", "balanced", "random_state")  # fmt: skip
+           "n_word_features", "balanced", "cv", "random_state")  # fmt: skip
 
 
 class ModelFileError(ValueError):
     """Not a model file of ours, or a damaged one."""
+
+
+class OutdatedModel(ModelFileError):
+    """A model file of ours in an earlier format: it must be retrained."""
 
 
 def to_bytes(model: SpamClassifier, metadata: dict[str, Any] | None = None) -> bytes:
@@ -53,6 +58,7 @@ def save(
         "intercept": np.asarray(model.sgd_.intercept_, dtype=np.float64),
         "t": np.array([model.sgd_.t_], dtype=np.float64),
         "n_features": np.array([coef.shape[0]], dtype=np.int64),
+        "calibration": np.asarray(model.calibration_, dtype=np.float64),
         "metadata": np.array(json.dumps(document, sort_keys=True)),
     }
     if isinstance(target, str | os.PathLike):
@@ -61,6 +67,21 @@ def save(
             np.savez_compressed(handle, **arrays)
     else:
         np.savez_compressed(target, **arrays)
+
+
+def _check_format(metadata: np.ndarray) -> dict[str, Any]:
+    try:
+        document = json.loads(str(metadata))
+    except ValueError as error:
+        raise ModelFileError("metadata is not JSON") from error
+    if not isinstance(document, dict):
+        raise ModelFileError("metadata is not a JSON object")
+    found = str(document.get("format"))
+    if found != FORMAT:
+        if found.startswith("comment-spam-model/"):
+            raise OutdatedModel(f"model format {found} is outdated (now {FORMAT}): retrain it")
+        raise ModelFileError(f"unknown model format {found!r}")
+    return document
 
 
 def load(source: str | os.PathLike[str] | BinaryIO | bytes) -> tuple[SpamClassifier, dict]:
@@ -72,15 +93,12 @@ def load(source: str | os.PathLike[str] | BinaryIO | bytes) -> tuple[SpamClassif
             arrays = {name: data[name] for name in data.files}
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
         raise ModelFileError(f"not a readable model file: {error}") from error
-    required = {"coef_index", "coef_value", "intercept", "t", "n_features", "metadata"}
+    if "metadata" not in arrays:
+        raise ModelFileError("missing arrays: ['metadata']")
+    document = _check_format(arrays["metadata"])  # an old file is told apart first
+    required = {"coef_index", "coef_value", "intercept", "t", "n_features", "calibration"}
     if not required <= arrays.keys():
         raise ModelFileError(f"missing arrays: {sorted(required - arrays.keys())}")
-    try:
-        document = json.loads(str(arrays["metadata"]))
-    except ValueError as error:
-        raise ModelFileError("metadata is not JSON") from error
-    if document.get("format") != FORMAT:
-        raise ModelFileError(f"unknown model format {document.get('format')!r}")
     params = dict(document["params"])
     for name in ("char_ngram_range", "word_ngram_range"):
         params[name] = tuple(params[name])
@@ -97,6 +115,8 @@ def load(source: str | os.PathLike[str] | BinaryIO | bytes) -> tuple[SpamClassif
     sgd.t_ = float(arrays["t"][0])
     sgd.n_features_in_ = n_features
     model.sgd_ = sgd
+    slope, intercept = (float(value) for value in arrays["calibration"][:2])
+    model.calibration_ = (slope, intercept)
     model._featuriser()
     model._learned()
     return model, document

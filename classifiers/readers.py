@@ -4,7 +4,8 @@
   only ``CONTENT`` is used, its metadata leaks the label (see the dataset README).
 - SMS Spam Collection: ``label<TAB>text`` lines, no header, quotes are text.
 - Any CSV whose header has ``label`` (spam/ham or 1/0) and ``body``, with
-  optional ``author``, ``email``, ``url``.
+  optional ``author``, ``email``, ``url``, and optional columns the slice
+  report reads: ``lang``, ``kind``, ``site``, ``origin`` (``imported`` or ``live``).
 """
 
 import csv
@@ -26,6 +27,11 @@ class Example:
     sample: Sample
     label: int  # 1 spam, 0 ham
     source: str = ""
+    # What the slice report groups by, when the data says it:
+    lang: str = ""
+    kind: str = ""
+    site: str = ""
+    origin: str = ""
 
 
 def _label(value: str, where: str) -> int:
@@ -70,7 +76,13 @@ def _read_csv(path: Path, body: str, label: str, extra: bool) -> list[Example]:
                 email=get("email") if extra else "",
                 url=get("url") if extra else "",
             )
-            examples.append(Example(sample, _label(get(label), where), path.name))
+            examples.append(Example(
+                sample, _label(get(label), where), path.name,
+                lang=get("lang").strip().lower() if extra else "",
+                kind=get("kind").strip() if extra else "",
+                site=get("site").strip() if extra else "",
+                origin=get("origin").strip().lower() if extra else "",
+            ))  # fmt: skip
     return examples
 
 

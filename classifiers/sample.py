@@ -1,4 +1,5 @@
-"""What the classifier sees of a comment: the fields a comment form gives."""
+"""What the classifier sees of a comment: the fields a comment form gives,
+and what the service has learnt of the comment's links."""
 
 from dataclasses import dataclass
 
@@ -9,6 +10,10 @@ class Sample:
     author: str = ""
     email: str = ""
     url: str = ""
+    # Evidence (log-odds) from moderators' past decisions on comments linking
+    # to the same domains on the same site: > 0 spam, < 0 legitimate. See
+    # links.history_evidence; 0 when nothing is known (every training file).
+    link_history: float = 0.0
 
     @classmethod
     def of(cls, value: "Sample | str") -> "Sample":
