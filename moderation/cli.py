@@ -155,6 +155,7 @@ def worker(
     """Classify queued comments (many workers may run)."""
     from moderation.backoff import Backoff
     from moderation.bursts import BurstDetector
+    from moderation.domain_history import DomainHistory
     from moderation.models import ModelCache, ModelRegistry
     from moderation.policy import Policy, load_blocklist
     from moderation.privacy import Privacy
@@ -174,6 +175,8 @@ def worker(
         blocklist=load_blocklist(settings["BLOCKLIST_FILE"]),
     )
 
+    half_life = settings["LINK_HISTORY_HALF_LIFE_DAYS"]
+
     def make_worker(site: str) -> Worker:
         return Worker(
             client, models=models, policy=policy, name=name, site=site,
@@ -183,6 +186,7 @@ def worker(
             max_deliveries=settings["MAX_DELIVERIES"],
             bursts=BurstDetector(client, site, window=settings["BURST_WINDOW"],
                                  threshold=settings["BURST_THRESHOLD"]),
+            history=DomainHistory(client, site, half_life_days=half_life) if half_life else None,
         )  # fmt: skip
 
     models = ModelCache(registry)
@@ -261,7 +265,7 @@ def _serve_worker_metrics(port: int) -> None:
     start_http_server(port, addr="0.0.0.0", registry=registry)  # noqa: S104 - scraped from outside
 
 
-def _read_all(paths: tuple[str, ...]) -> list:
+def _read_all(paths: tuple[str, ...], option: str = "--data") -> list:
     from classifiers.readers import DatasetError, read_examples
 
     examples = []
@@ -269,7 +273,7 @@ def _read_all(paths: tuple[str, ...]) -> list:
         try:
             examples.extend(read_examples(path))
         except (OSError, DatasetError) as error:
-            raise click.BadParameter(str(error), param_hint="--data") from error
+            raise click.BadParameter(str(error), param_hint=option) from error
     return examples
 
 
@@ -280,6 +284,14 @@ def _read_all(paths: tuple[str, ...]) -> list:
     multiple=True,
     type=click.Path(exists=True, dir_okay=False),
     help="Labelled examples (YouTube CSV, SMS TSV, or CSV with label,body).",
+)
+@click.option(
+    "--eval",
+    "held_out",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Held-out examples, never trained on: measured per slice, kept with the model, "
+         "and compared with the current model's figures before the new one replaces it.",
 )
 @click.option(
     "--out",
@@ -300,9 +312,12 @@ def _read_all(paths: tuple[str, ...]) -> list:
     show_default=True,
     help="With --from-decisions, activate only if held-back F1 changes by at least this.",
 )
+@click.option("--force", is_flag=True,
+              help="Keep a new model although the regression gate refuses it.")  # fmt: skip
 @click.argument("more", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-def train(data: tuple[str, ...], out: str | None, from_decisions: bool, no_dedup: bool,
-          min_improvement: float, more: tuple[str, ...]) -> None:  # fmt: skip
+def train(data: tuple[str, ...], held_out: tuple[str, ...], out: str | None,
+          from_decisions: bool, no_dedup: bool, min_improvement: float, force: bool,
+          more: tuple[str, ...]) -> None:  # fmt: skip
     """Train a model, or refine the active one with moderators' decisions.
 
     `--data a.csv b.csv` and `--data a.csv --data b.csv` both read two files.
@@ -310,53 +325,130 @@ def train(data: tuple[str, ...], out: str | None, from_decisions: bool, no_dedup
     data = data + more
     from classifiers import persistence
     from classifiers.readers import deduplicate
-    from classifiers.training import refine
     from classifiers.training import train as fit
 
     if from_decisions:
-        _refine_from_decisions(out, min_improvement, refine, persistence)
+        _refine_from_decisions(out, min_improvement, force)
         return
     if not data:
         raise click.UsageError("give --data FILE (one or more) or --from-decisions")
     examples = _read_all(data)
     if not no_dedup:
         examples = deduplicate(examples)
+    evaluation = _read_all(held_out, "--eval")
     click.echo(f"training on {len(examples)} examples…", err=True)
     with click.progressbar(length=2, label="fitting", file=sys.stderr) as bar:
-        model, metadata = fit(examples, progress=bar.update)
-    figures = metadata["evaluation"].get("holdout", {})
-    click.echo(json.dumps({"training": metadata["training"], "holdout": figures}), err=True)
+        model, metadata = fit(examples, evaluation=evaluation, progress=bar.update)
+    figures = metadata["evaluation"]
+    click.echo(json.dumps({
+        "training": metadata["training"], "bands": metadata.get("bands"),
+        "out_of_fold": figures.get("out_of_fold"),
+        "held_out": {key: value for key, value in figures.get("held_out", {}).items()
+                     if key not in {"slices", "reliability"}},
+    }), err=True)  # fmt: skip
+    registry = None
+    if not out:
+        from moderation.models import ModelRegistry
+
+        registry = ModelRegistry(_redis())
+    if evaluation:
+        _gate(model, metadata, evaluation, _current_model(out, registry), force)
     if out:
         persistence.save(model, out, metadata)
         click.echo(f"model written to {out}")
         return
-    from moderation.models import ModelRegistry
-
-    version = ModelRegistry(_redis()).publish(persistence.to_bytes(model, metadata), metadata)
+    assert registry is not None
+    version = registry.publish(persistence.to_bytes(model, metadata), metadata)
     click.echo(f"model {version} published and active")
 
 
-def _refine_from_decisions(out: str | None, min_improvement: float, refine: Any,
-                           persistence: Any) -> None:  # fmt: skip
+def _current_model(out: str | None, registry: "Any") -> "Any":
+    """The model a new one would replace: the file at ``out``, else the
+    active version in Redis, else the packaged one; None if unreadable."""
+    from classifiers import persistence
+    from moderation.models import packaged_model_bytes
+
+    try:
+        if out and Path(out).exists():
+            return persistence.load(out)
+        if registry is not None and registry.active_version():
+            return registry.load(registry.active_version())
+        return persistence.load(packaged_model_bytes())
+    except persistence.ModelFileError as error:
+        click.echo(f"no comparison with the current model: {error}", err=True)
+        return None
+
+
+def _gate(model: "Any", metadata: dict[str, Any], evaluation: list, current: "Any",
+          force: bool) -> None:  # fmt: skip
+    """Refuse (exit 1) a model that does worse than the current one on the
+    held-out examples, unless ``force``."""
+    from classifiers import bands, gate, report
+
+    if current is None:
+        return
+    old_model, old_metadata = current
+    new = report.build(model, evaluation, bands=bands.from_metadata(metadata), mistakes=0)
+    old = report.build(old_model, evaluation, bands=bands.from_metadata(old_metadata),
+                       mistakes=0)  # fmt: skip
+    refusals = gate.refusals(new, old)
+    if not refusals:
+        return
+    for reason in refusals:
+        click.echo(f"regression: {reason}", err=True)
+    if not force:
+        raise click.ClickException(
+            "the new model does worse than the current one on the held-out examples "
+            "(--force keeps it anyway)"
+        )
+
+
+def _refine_from_decisions(out: str | None, min_improvement: float, force: bool) -> None:
+    from classifiers import bands, gate, persistence, report
+    from classifiers.readers import read_examples
+    from classifiers.training import refine
     from moderation import feedback
     from moderation.models import ModelRegistry
+    from moderation.sites import SiteRegistry
 
     client = _redis()
     registry = ModelRegistry(client)
     version = registry.ensure_default()
     model, metadata = registry.load(version)
-    after = metadata.get("decisions_until", "0-0")
-    entries = feedback.read(client, after=after)
+    cursors = feedback.cursors(metadata.get("decisions_until"))
+    sites = SiteRegistry(client).names()
+    entries = [entry for site in sites
+               for entry in feedback.read(client, site, after=cursors.get(site, "0-0"))]
     if not entries:
         click.echo("no new decisions to learn from")
         return
-    model, figures = refine(model, feedback.as_examples(entries))
+    spam_at, _good = bands.from_metadata(metadata) or (0.5, 0.5)
+    replay = [example for name in ("seed.csv", "news_train.csv")
+              for example in read_examples(packaged_data(name))]  # fmt: skip
+    model, figures = refine(model, feedback.as_examples(entries), spam_threshold=spam_at,
+                            replay=replay)  # fmt: skip
     click.echo(json.dumps(figures), err=True)
-    before_f1 = (figures["before"] or {}).get("f1")
-    after_f1 = (figures["after"] or {}).get("f1")
-    good = before_f1 is None or after_f1 is None or after_f1 - before_f1 >= min_improvement
-    until = feedback.last_entry_id(client) or entries[-1].entry_id
-    metadata = {**metadata, "parent": version, "refined": figures, "decisions_until": until}
+    before, after = figures["before"] or {}, figures["after"] or {}
+    refusals = []
+    if before and after:
+        if after["f1"] - before["f1"] < min_improvement:
+            refusals.append(f"held-back F1 fell from {before['f1']} to {after['f1']}")
+        for key in ("ham_flagged", "ham_flagged_at_band"):
+            if after[key] > before[key]:
+                refusals.append(f"held-back {key.replace('_', ' ')} rose from {before[key]} "
+                                f"to {after[key]}")  # fmt: skip
+    # The project's own held-out news comments: no slice may fall, no more
+    # legitimate comments may be flagged.
+    held = read_examples(packaged_data("news_holdout.csv"))
+    old_model = registry.load(version)[0]
+    band = bands.from_metadata(metadata)
+    refusals += gate.refusals(report.build(model, held, bands=band, mistakes=0),
+                              report.build(old_model, held, bands=band, mistakes=0))
+    good = force or not refusals
+    until = {site: feedback.last_entry_id(client, site) for site in sites}
+    until = {site: entry for site, entry in {**cursors, **until}.items() if entry}
+    metadata = {**metadata, "parent": version, "refined": figures, "decisions_until": until,
+                "refusals": refusals}  # fmt: skip
     data = persistence.to_bytes(model, metadata)
     if out:
         Path(out).write_bytes(data)
@@ -366,10 +458,13 @@ def _refine_from_decisions(out: str | None, min_improvement: float, refine: Any,
     if good:
         click.echo(f"model {new} (from {len(entries)} decisions) published and active")
     else:
-        click.echo(
-            f"model {new} published but NOT activated: held-back F1 fell "
-            f"from {before_f1} to {after_f1}"
-        )
+        click.echo(f"model {new} published but NOT activated: " + "; ".join(refusals))
+
+
+def packaged_data(name: str) -> Path:
+    import classifiers
+
+    return Path(classifiers.__file__).parent / "data" / name
 
 
 @main.command()
@@ -385,26 +480,47 @@ def _refine_from_decisions(out: str | None, min_improvement: float, refine: Any,
 )
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--report", "full", is_flag=True,
+              help="Also the bands, a reliability table, figures per slice (language, links, "
+                   "length, kind, site, origin) and the ten surest mistakes with their reasons.")
+@click.option("--chart", type=click.Path(dir_okay=False), default=None,
+              help="Write the reliability chart (SVG) to this file.")
 @click.argument("more", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 def evaluate(data: tuple[str, ...], model_path: str | None, threshold: float, as_json: bool,
-             more: tuple[str, ...]) -> None:  # fmt: skip
+             full: bool, chart: str | None, more: tuple[str, ...]) -> None:  # fmt: skip
     """Score labelled examples with a model and print the figures."""
     data = data + more
-    from classifiers import persistence
+    from classifiers import bands, calibration, persistence, report
     from classifiers.training import evaluate as measure
     from moderation.models import packaged_model_bytes
 
     source = model_path or packaged_model_bytes()
     try:
-        model, _metadata = persistence.load(source)
+        model, metadata = persistence.load(source)
     except persistence.ModelFileError as error:
         raise click.BadParameter(str(error), param_hint="--model") from error
-    figures = measure(model, _read_all(data), threshold)
-    if as_json:
-        click.echo(json.dumps(figures))
+    examples = _read_all(data)
+    if not full and not chart:
+        figures = measure(model, examples, threshold)
+        if as_json:
+            click.echo(json.dumps(figures))
+            return
+        for key, value in figures.items():
+            click.echo(f"{key:>12}  {value}")
         return
-    for key, value in figures.items():
-        click.echo(f"{key:>12}  {value}")
+    document = report.build(model, examples, threshold=threshold,
+                            bands=bands.from_metadata(metadata),
+                            mistakes=report.MISTAKES if full else 0)  # fmt: skip
+    if chart:
+        table = [calibration.Bin(**item) for item in document["reliability"]]
+        Path(chart).write_text(calibration.reliability_svg(
+            table, title=f"Reliability on {len(examples)} comments"), encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False))
+    elif full:
+        click.echo(report.as_text(document))
+    if chart and not as_json:
+        click.echo(f"reliability chart written to {chart}")
 
 
 @main.group()

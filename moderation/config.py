@@ -90,10 +90,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFAULT_LANG", "fr", _lang,
             "Language (fr or en) when a request states none, and of e-mails to "
             "`DIGEST_TO` and to moderators who chose none."),
-    Setting("SPAM_THRESHOLD", 0.9, float,
-            "Spam probability from which a comment is filed as spam (hidden, kept)."),
-    Setting("APPROVE_THRESHOLD", 0.1, float,
-            "Spam probability up to which a comment counts as likely good."),
+    Setting("SPAM_THRESHOLD", None, float,
+            "Spam probability from which a comment is filed as spam (hidden, kept). "
+            "Unset: the active model's own threshold, chosen when it was trained."),
+    Setting("APPROVE_THRESHOLD", None, float,
+            "Spam probability up to which a comment counts as likely good. "
+            "Unset: the active model's own threshold."),
+    Setting("LINK_HISTORY_HALF_LIFE_DAYS", 90.0, float,
+            "Moderators' decisions on comments linking to a domain count for or against "
+            "the next link to it, halving every this many days (0: not used)."),
     Setting("AUTO_APPROVE", False, _bool,
             "Publish likely-good comments without a moderator (default: pre-moderation)."),
     Setting("MAX_LINKS", 2, int, "More links than this always sends a comment to review."),

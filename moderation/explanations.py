@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from classifiers.model import SpamClassifier
+from classifiers.persistence import ModelFileError
 from classifiers.sample import Sample
 from moderation.models import ModelRegistry, NoModel
 from moderation.store import Comment
@@ -33,7 +34,7 @@ class Explainer:
             return self._models[version]
         try:
             model: SpamClassifier | None = self.registry.load(version)[0]
-        except NoModel:
+        except (NoModel, ModelFileError):  # deleted, or of a format gone since
             model = None
         self._models[version] = model
         while len(self._models) > self.keep:

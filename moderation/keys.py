@@ -71,3 +71,8 @@ class SiteKeys:
     def feedback(self) -> str:
         """Decisions as labelled examples for the classifier."""
         return f"feedback:{self.tag}"
+
+    @property
+    def domains(self) -> str:
+        """Decayed counts of spam and approved decisions per link domain."""
+        return f"domains:{self.tag}"

@@ -20,6 +20,7 @@ from typing import Any
 import redis
 
 import classifiers
+from classifiers import bands as score_bands
 from classifiers import persistence
 from classifiers.model import SpamClassifier
 
@@ -63,19 +64,31 @@ class ModelRegistry:
         return version
 
     def ensure_default(self) -> str:
-        """Publish the packaged model once, when no version exists yet."""
+        """Publish the packaged model once, when no version exists yet, or
+        when the active one is of an earlier file format (an upgrade): its
+        features no longer exist, so it could only send everything to review."""
         active = self.active_version()
-        if active:
+        if active and self.format_of(active) == persistence.FORMAT:
             return active
         data = packaged_model_bytes()
         _model, document = persistence.load(data)
+        source = "packaged default"
+        if active:
+            source += f" (replaced {active}, of an outdated format)"
         lock = self.client.set(P + "bootstrap", "1", nx=True, ex=30)
         if not lock:  # another worker is publishing it
             for _ in range(100):
-                if self.active_version():
-                    return self.active_version() or ""
+                current = self.active_version()
+                if current and self.format_of(current) == persistence.FORMAT:
+                    return current
                 time.sleep(0.05)
-        return self.publish(data, {**document, "source": "packaged default"})
+        return self.publish(data, {**document, "source": source})
+
+    def format_of(self, version: str) -> str | None:
+        return self.metadata(version).get("format")
+
+    def metadata(self, version: str) -> dict[str, Any]:
+        return json.loads(self.client.get(P + f"meta:{version}") or "{}")
 
     def active_version(self) -> str | None:
         return self.client.get(P + "active")
@@ -113,22 +126,25 @@ class ModelRegistry:
         active = self.active_version()
         listed = []
         for version, created in self.client.zrange(P + "versions", 0, -1, withscores=True):
-            meta = json.loads(self.client.get(P + f"meta:{version}") or "{}")
-            listed.append(ModelVersion(version, created, version == active, meta))
+            listed.append(ModelVersion(version, created, version == active,
+                                       self.metadata(version)))  # fmt: skip
         return listed
 
 
 class ModelCache:
-    """The active model for a worker, reloaded only when the version changes."""
+    """The active model for a worker, reloaded only when the version changes,
+    with the bands it was trained with."""
 
     def __init__(self, registry: ModelRegistry) -> None:
         self.registry = registry
         self.version: str | None = None
         self.model: SpamClassifier | None = None
+        self.bands: tuple[float, float] | None = None
 
     def current(self) -> tuple[str | None, SpamClassifier | None]:
         version = self.registry.active_version()
         if version and version != self.version:
-            self.model = self.registry.load(version)[0]
+            self.model, metadata = self.registry.load(version)
+            self.bands = score_bands.from_metadata(metadata)
             self.version = version
         return self.version, self.model

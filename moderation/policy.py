@@ -1,6 +1,12 @@
 """Route a scored comment: publish, hold for a moderator, or file as spam.
 
 Three bands of the spam probability, plus rules that always ask a person.
+The bands are those the model was trained with (chosen by cost, see
+``classifiers/bands.py``) unless the operator sets ``SPAM_THRESHOLD`` or
+``APPROVE_THRESHOLD``. The spam band hides a comment, so it is kept for
+comments whose own words are spam: when only the links carry a comment
+there and the links are of no spammer's kind (a newspaper, a public body,
+a blog), it goes to a person instead (rule ``links_not_decisive``).
 """
 
 import re
@@ -29,17 +35,35 @@ def load_blocklist(path: str | Path | None) -> frozenset[str]:
     return frozenset(words)
 
 
+# For a model that carries no bands of its own.
+DEFAULT_BANDS = (0.9, 0.1)
+
+
 @dataclass(frozen=True)
 class Policy:
-    spam_threshold: float = 0.9
-    approve_threshold: float = 0.1
+    spam_threshold: float | None = None  # the operator's choice, else the model's
+    approve_threshold: float | None = None
     auto_approve: bool = False
     max_links: int = 2
     blocklist: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        if not 0 <= self.approve_threshold < self.spam_threshold <= 1:
+        spam = 1.0 if self.spam_threshold is None else self.spam_threshold
+        good = 0.0 if self.approve_threshold is None else self.approve_threshold
+        if not (0 <= good <= 1 and 0 <= spam <= 1) or (
+            self.spam_threshold is not None and self.approve_threshold is not None
+            and not good < spam
+        ):
             raise ValueError("need 0 ≤ approve threshold < spam threshold ≤ 1")
+
+    def thresholds(self, bands: tuple[float, float] | None = None) -> tuple[float, float]:
+        """(spam, likely good): the operator's where set, else the model's."""
+        spam, good = bands or DEFAULT_BANDS
+        if self.spam_threshold is not None:
+            spam = self.spam_threshold
+        if self.approve_threshold is not None:
+            good = self.approve_threshold
+        return spam, min(good, spam - 0.001)
 
     def rules(self, body: str) -> list[str]:
         """The rules that send this text to a person whatever its score."""
@@ -54,15 +78,26 @@ class Policy:
                     break
         return fired
 
-    def decide(self, score: float | None, body: str) -> Decision:
+    def decide(
+        self,
+        score: float | None,
+        body: str,
+        bands: tuple[float, float] | None = None,
+        text_score: float | None = None,
+    ) -> Decision:
+        """``text_score``: the score of the text with its links taken out, when
+        the links are of a kind that should not decide the spam band alone."""
         if score is None:
             return Decision("review", ["unscored", *self.rules(body)])
+        spam_at, good_at = self.thresholds(bands)
         fired = self.rules(body)
-        if score >= self.spam_threshold:
+        if score >= spam_at:
+            if text_score is not None and text_score < spam_at:
+                return Decision("review", [*fired, "links_not_decisive"])
             return Decision("spam", fired)
         if fired:
             return Decision("review", fired)
-        if score <= self.approve_threshold:
+        if score <= good_at:
             if self.auto_approve:
                 return Decision("approved", [])
             return Decision("review", ["likely_good"])

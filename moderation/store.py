@@ -241,7 +241,8 @@ redis.call('XADD', KEYS[EXTRA], '*', 'at', ARGV[4], 'moderator', ARGV[5], 'comme
            'via', ARGV[6])
 local labels = {approved = '0', spam = '1', rejected = 'rejected', review = ''}
 redis.call('XADD', KEYS[EXTRA + 1], '*', 'comment', ARGV[1], 'label', labels[ARGV[2]] or '',
-           'body', c[4] or '', 'author', c[5] or '', 'email', c[6] or '', 'url', c[7] or '')
+           'body', c[4] or '', 'author', c[5] or '', 'email', c[6] or '', 'url', c[7] or '',
+           'model_version', c[3] or '')
 return {1, current}
 """
 )

@@ -16,13 +16,16 @@ from dataclasses import dataclass, replace
 
 import redis
 
+from classifiers.model import SpamClassifier
 from classifiers.sample import Sample
 from moderation import metrics
 from moderation.backoff import Backoff
 from moderation.bursts import BurstDetector
+from moderation.domain_history import DomainHistory
 from moderation.models import ModelCache
 from moderation.policy import Policy
 from moderation.queue import QueueEntry, ReviewQueue
+from moderation.routing import text_scores
 from moderation.store import CommentStore, Verdict, created_at_of
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,8 @@ class Worker:
         reclaim_after: float = 60.0,
         max_deliveries: int = 5,
         bursts: BurstDetector | None = None,
+        history: DomainHistory | None = None,
+        history_every: float = 60.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.queue = ReviewQueue(client, site)
@@ -66,6 +71,9 @@ class Worker:
         self.reclaim_after = reclaim_after
         self.max_deliveries = max_deliveries
         self.bursts = bursts
+        self.history = history
+        self.history_every = history_every
+        self._history_due = 0.0
         self.stop_event = threading.Event()
         self.stats = WorkerStats()
 
@@ -167,11 +175,29 @@ class Worker:
             else:
                 self.stats.skipped += 1
 
+    def _link_history(self, rows: list[dict[str, str]]) -> list[float]:
+        """What this site's moderators decided about the links' domains,
+        folding their newest decisions in first (at most every ``history_every`` s)."""
+        if self.history is None:
+            return [0.0] * len(rows)
+        try:
+            if time.monotonic() >= self._history_due:
+                self._history_due = time.monotonic() + self.history_every
+                while self.history.fold() >= 1000:  # a long backlog: all of it
+                    pass
+            return self.history.evidence([row.get("body", "") for row in rows])
+        except OUTAGE:
+            raise
+        except Exception:  # a hint, not a verdict: score without it
+            log.exception("link history unavailable; scoring without it")
+            return [0.0] * len(rows)
+
     def _verdicts(self, rows: list[dict[str, str]]) -> list[Verdict | None]:
+        history = self._link_history(rows)
         samples = [
             Sample(body=row.get("body", ""), author=row.get("author", ""),
-                   email=row.get("email", ""), url=row.get("url", ""))
-            for row in rows
+                   email=row.get("email", ""), url=row.get("url", ""), link_history=known)
+            for row, known in zip(rows, history, strict=True)
         ]  # fmt: skip
         try:
             version, model = self.models.current()
@@ -184,12 +210,13 @@ class Worker:
             return [self._route(None, "", sample) for sample in samples]
         try:
             scores = model.predict_proba(samples)[:, 1]
+            texts = self._text_scores(model, samples, scores)
         except Exception:
             log.exception("batch scoring failed; scoring one by one")
             return [self._one(model, version or "", sample) for sample in samples]
         return [
-            self._route(float(score), version or "", sample)
-            for score, sample in zip(scores, samples, strict=True)
+            self._route(float(score), version or "", sample, text)
+            for score, sample, text in zip(scores, samples, texts, strict=True)
         ]
 
     def _flag_bursts(
@@ -210,16 +237,23 @@ class Worker:
             flagged.append(verdict)
         return flagged
 
-    def _one(self, model: object, version: str, sample: Sample) -> Verdict | None:
+    def _text_scores(self, model: SpamClassifier, samples: list[Sample], scores: Sequence[float]
+                     ) -> list[float | None]:  # fmt: skip
+        spam_at, _good = self.policy.thresholds(self.models.bands)
+        return text_scores(model, samples, scores, spam_at)
+
+    def _one(self, model: SpamClassifier, version: str, sample: Sample) -> Verdict | None:
         try:
-            score = float(model.predict_proba([sample])[0, 1])  # type: ignore[attr-defined]
+            score = float(model.predict_proba([sample])[0, 1])
+            text = self._text_scores(model, [sample], [score])[0]
         except Exception:
             log.exception("cannot score a comment; it stays pending for retry")
             return None
-        return self._route(score, version, sample)
+        return self._route(score, version, sample, text)
 
-    def _route(self, score: float | None, version: str, sample: Sample) -> Verdict:
-        decision = self.policy.decide(score, sample.body)
+    def _route(self, score: float | None, version: str, sample: Sample,
+               text_score: float | None = None) -> Verdict:  # fmt: skip
+        decision = self.policy.decide(score, sample.body, self.models.bands, text_score)
         return Verdict(decision.status, score, version, decision.rules)
 
 

@@ -28,11 +28,13 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 
-from moderation import i18n
+from moderation import i18n, model_figures
 from moderation.charts import bar_chart, meter
 from moderation.dashboard import dashboard as build_dashboard
 from moderation.limits import client_key, limiter, login_limit
 from moderation.login_guard import LoginGuard
+from moderation.models import ModelRegistry
+from moderation.policy import Policy
 from moderation.services import services
 from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.store import (
@@ -57,7 +59,16 @@ RULES = {
     "unscored": _l("not scored"),
     "dead_letter": _l("classifier failure"),
     "burst": _l("burst of near-identical messages"),
+    "links_not_decisive": _l("only its links looked like spam"),
 }
+SLICE_NAMES = {
+    ("language", "fr"): _l("French"),
+    ("language", "en"): _l("English"),
+    ("links", "links to references only"): _l("links to sources only"),
+    ("links", "other links"): _l("other links"),
+}
+MODEL_SOURCES = {"packaged default": _l("shipped model"), "decisions": _l("moderators' decisions"),
+                 "training": _l("trained")}  # fmt: skip
 # Each language is named in itself, so a reader who cannot read the page
 # still finds theirs: deliberately not translated.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -334,9 +345,13 @@ def audit() -> str:
 @login_required
 def dashboard() -> str:
     site = _chosen_site()
+    registry = ModelRegistry(services().redis)
+    policy = Policy(spam_threshold=current_app.config["SPAM_THRESHOLD"],
+                    approve_threshold=current_app.config["APPROVE_THRESHOLD"])  # fmt: skip
+    spam_threshold, _good = policy.thresholds(model_figures.active_bands(registry))
     figures = build_dashboard(
         services().store_for(site), services().audit_for(site), now=_now(),
-        spam_threshold=current_app.config["SPAM_THRESHOLD"],
+        spam_threshold=spam_threshold,
     )  # fmt: skip
     lang = i18n.current()
     # Day and month in the language's order: 01/04 in French, 4/1 in English.
@@ -346,7 +361,9 @@ def dashboard() -> str:
         "moderation/dashboard.html", figures=figures, labels=LABELS,
         chart=bar_chart(per_day, title=_("Decisions per day (30 days)")),
         meter=partial(meter, locale=lang), percent=_percent,
-        site=site, sites=services().sites.names(),
+        site=site, sites=services().sites.names(), spam_threshold=spam_threshold,
+        models=model_figures.recent(registry), slice_names=SLICE_NAMES,
+        sources=MODEL_SOURCES,
     )  # fmt: skip
 
 

@@ -242,3 +242,25 @@ def test_a_classified_comment_shows_why_it_got_its_score(signed_in, services, re
     assert "Pourquoi ce score" in page
     reasons = re.findall(r'<span class="feature">([^<]*)</span>', page)
     assert any("casino" in reason for reason in reasons), reasons
+
+
+def test_the_dashboard_lists_model_versions_with_their_bands_and_slices(
+        signed_in, redis_client):  # fmt: skip
+    from moderation.models import ModelRegistry, packaged_model_bytes
+
+    registry = ModelRegistry(redis_client)
+    registry.ensure_default()
+    registry.publish(packaged_model_bytes(), {"refined": {"n": 3}, "bands": {
+        "spam": 0.95, "likely_good": 0.05}, "refusals": ["slice language=fr: F1 0.95 → 0.90"]},
+        activate=False)  # fmt: skip
+    html = unescape(signed_in.get("/moderation/dashboard").get_data(as_text=True))
+    section = html.split('id="models"')[1]
+    assert section.index("v2") < section.index("v1")  # newest first
+    assert "actif" not in section and "active" in section  # the badge, one per active version
+    assert section.count('class="active"') == 1
+    spam_at = registry.metadata("v1")["bands"]["spam"]
+    assert f"{spam_at:.3f}".replace(".", ",").rstrip("0") in section
+    assert "Français" in section and "liens vers des sources seulement" in section
+    assert "Non activée : slice language=fr" in section
+    # The agreement figures use the active model's band when the operator sets none.
+    assert f"seuil de spam ({f'{spam_at:.3f}'.replace('.', ',').rstrip('0')})" in html
