@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.report import emit
 from classifiers.readers import read_examples
+from moderation.domain_history import DomainHistory
 from moderation.models import ModelCache, ModelRegistry
 from moderation.policy import Policy
 from moderation.redis_server import RedisServer
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def run(n: int) -> dict[str, float]:
     examples = read_examples(ROOT / "classifiers/data/seed.csv")
     examples += read_examples(ROOT / "bench/data/french_holdout.csv")
+    examples += read_examples(ROOT / "classifiers/data/news_holdout.csv")
     samples = [examples[i % len(examples)].sample for i in range(n)]
     with tempfile.TemporaryDirectory() as folder, RedisServer(folder, persistent=False) as server:
         client = connect(server.url, 5.0)
@@ -44,7 +46,9 @@ def run(n: int) -> dict[str, float]:
             store.save("bench", CommentInput(author=sample.author or "Lecteur",
                                              email=sample.email or "l@example.org",
                                              url=sample.url, body=sample.body))  # fmt: skip
-        worker = Worker(client, models=ModelCache(registry), policy=Policy(), name="bench")
+        # As `moderation worker` runs it: with the site's link history.
+        worker = Worker(client, models=ModelCache(registry), policy=Policy(), name="bench",
+                        history=DomainHistory(client))  # fmt: skip
         started = time.perf_counter()
         stats = worker.run(burst=True)
         elapsed = time.perf_counter() - started
