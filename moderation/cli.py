@@ -670,15 +670,20 @@ def model() -> None:
 
 @model.command("list")
 def model_list() -> None:
+    from classifiers.bands import from_metadata
     from moderation.models import ModelRegistry
 
     for entry in ModelRegistry(_redis()).versions():
-        holdout = entry.metadata.get("evaluation", {}).get("holdout", {})
+        evaluation = entry.metadata.get("evaluation", {})
+        held = evaluation.get("held_out") or evaluation.get("out_of_fold") or {}
+        bands = from_metadata(entry.metadata)
         when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(entry.created_at))
         mark = "*" if entry.active else " "
+        refused = "; ".join(entry.metadata.get("refusals") or [])
         click.echo(
             f"{mark} {entry.version:>5}  {when}  n={entry.metadata.get('training', {}).get('n')}"
-            f"  f1={holdout.get('f1')}  {entry.metadata.get('source', '')}"
+            f"  f1={held.get('f1')}  bands={'/'.join(map(str, bands)) if bands else '-'}"
+            f"  {entry.metadata.get('source', '')}" + (f"  refused: {refused}" if refused else "")
         )
 
 
