@@ -90,6 +90,9 @@ class ChallengeStore:
         self.prefix = prefix
         self._check = client.register_script(_CHECK)
         self._issue = client.register_script(_ISSUE)
+        # Called with each challenge issued: a web app marks the response that
+        # carries it as not to be cached (the token is good for one comment).
+        self.on_issue: list[Callable[[Challenge], None]] = []
 
     def key(self, token: str, namespace: str = "default") -> str:
         return f"{self.prefix}:{{{namespace}}}:{token}"
@@ -102,7 +105,10 @@ class ChallengeStore:
         issued_at = self.clock()
         value = f"{question.answer}|{issued_at + self.ttl!r}|{issued_at!r}|{thread}"
         self._issue(keys=[self.key(token, namespace)], args=[value, self.ttl])
-        return Challenge(token=token, question=question.text, expires_in=self.ttl)
+        challenge = Challenge(token=token, question=question.text, expires_in=self.ttl)
+        for listener in self.on_issue:
+            listener(challenge)
+        return challenge
 
     def key_for(self, token: object, namespace: str = "default") -> str:
         """The key of ``token``; :class:`Expired` for what cannot be one of ours."""

@@ -1,9 +1,14 @@
 """Atom 1.0 documents (RFC 4287) of published comments, built with an XML
-library so that no comment text can break out of its element."""
+library so that no comment text can break out of its element. ElementTree
+writes any character it is given: characters XML 1.0 forbids are dropped
+here, so that a comment stored before input refused them (or restored from a
+backup) cannot make the feed unreadable for every reader."""
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from moderation.xmlchars import drop_forbidden
 
 NS = "http://www.w3.org/2005/Atom"
 
@@ -32,8 +37,8 @@ def feed(
     _text(root, "id", feed_id)
     _text(root, "title", title)
     _text(root, "updated", stamp(updated))
-    ET.SubElement(root, f"{{{NS}}}link", rel="self", type="application/atom+xml", href=self_link)
-    ET.SubElement(root, f"{{{NS}}}link", rel="alternate", type="text/html", href=page_link)
+    _link(root, "self", "application/atom+xml", self_link)
+    _link(root, "alternate", "text/html", page_link)
     _text(root, "generator", "moderation")
     for item in entries:
         entry = ET.SubElement(root, f"{{{NS}}}entry")
@@ -43,10 +48,14 @@ def feed(
         _text(entry, "published", stamp(item.published))
         author = ET.SubElement(entry, f"{{{NS}}}author")
         _text(author, "name", item.author)
-        ET.SubElement(entry, f"{{{NS}}}link", rel="alternate", type="text/html", href=item.link)
+        _link(entry, "alternate", "text/html", item.link)
         _text(entry, "content", item.content, type="text")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def _text(parent: ET.Element, name: str, value: str, **attributes: str) -> None:
-    ET.SubElement(parent, f"{{{NS}}}{name}", attributes).text = value
+    ET.SubElement(parent, f"{{{NS}}}{name}", attributes).text = drop_forbidden(value)
+
+
+def _link(parent: ET.Element, rel: str, mimetype: str, href: str) -> None:
+    ET.SubElement(parent, f"{{{NS}}}link", rel=rel, type=mimetype, href=drop_forbidden(href))

@@ -10,9 +10,9 @@ accesslog = "-"
 control_socket_disable = True
 graceful_timeout = 30
 if os.environ.get("LOG_FORMAT") == "json":
-    from moderation.logs import ACCESS_LOG_JSON
-
-    access_log_format = ACCESS_LOG_JSON
+    # Access lines written by a JSON encoder: a format string breaks on a quote
+    # or a backslash in the path.
+    logger_class = "moderation.logs.JsonAccessLogger"
 
 
 def child_exit(_server: object, worker: object) -> None:

@@ -9,6 +9,11 @@ become replies to the comment at the top of their chain (one level deep
 here), and a reply whose comment was not imported or is not published stands
 on its own. Export files are read with defusedxml: an export is data from
 elsewhere.
+
+Site and thread names follow the API's rules (a record naming one the API
+would refuse is reported and skipped: such a name could address another
+thread's keys), and characters XML 1.0 forbids are dropped from every text
+field (they would make the feeds unreadable), the records changed counted.
 """
 
 import html
@@ -22,6 +27,8 @@ from typing import IO, Any
 
 import defusedxml.ElementTree as SafeET
 
+from moderation import sites, xmlchars
+from moderation.articles import SLUG_MAX, is_slug
 from moderation.store import (
     ANONYMOUS,
     STATUSES,
@@ -33,6 +40,7 @@ from moderation.store import (
     stable_id,
 )
 from moderation.validation import AUTHOR_MAX, BODY_MAX, InvalidField, clean_email, clean_url
+from moderation.web.api import SITE_THREAD
 
 EXPORT_FIELDS = ("site", "id", "thread", "parent", "status", "author", "email", "url", "body",
                  "created_at", "updated_at", "score", "model_version", "rules",
@@ -54,6 +62,12 @@ class Record:
     parent: str = ""  # the source id of the comment it answers
     user_agent: str = ""
     extra: dict[str, str] = field(default_factory=dict)  # kept as is (JSON Lines)
+    line: int = 0  # where it is in a JSON Lines file (0: not from one)
+
+    @property
+    def where(self) -> str:
+        """How a report names it: its line, else its id in the export."""
+        return f"line {self.line}" if self.line else f"comment {self.source_id!r}"
 
 
 @dataclass
@@ -61,10 +75,55 @@ class Counts:
     created: int = 0
     existing: int = 0
     skipped: int = 0
+    changed: int = 0  # imported with characters XML 1.0 forbids dropped
+    problems: list[str] = field(default_factory=list)  # why each skipped record was
 
     def __str__(self) -> str:
         return (f"{self.created} comments imported, {self.existing} already there, "
-                f"{self.skipped} skipped")  # fmt: skip
+                f"{self.skipped} skipped, {self.changed} changed (characters XML "
+                "does not allow removed)")  # fmt: skip
+
+
+def site_problem(site: object) -> str | None:
+    """Why the API would refuse ``site`` as a site's name (None: it would not)."""
+    if site == sites.DEFAULT or (isinstance(site, str) and sites.NAME.fullmatch(site)):
+        return None
+    return f"invalid site name {site!r} (lower-case letters, digits and '-', 63 at most)"
+
+
+def thread_problem(site: str, thread: object) -> str | None:
+    """Why the API would refuse ``thread`` on ``site`` (None: it would not): an
+    article's slug on our own site, a registered site's thread id elsewhere.
+    Neither lets ':', '{', '}' or '/' through, which would reach other keys."""
+    if not isinstance(thread, str) or not thread:
+        return "no thread"
+    if site == sites.DEFAULT:
+        if is_slug(thread):
+            return None
+        return (f"invalid thread name {thread!r} (an article's slug: lower-case letters, "
+                f"digits and '-', {SLUG_MAX} at most)")  # fmt: skip
+    if SITE_THREAD.fullmatch(thread):
+        return None
+    return (f"invalid thread name {thread!r} (letters, digits, '.', '_', '~' and '-', "
+            "128 at most)")  # fmt: skip
+
+
+def by_site(
+    records: Iterable[Record], site: str | None
+) -> tuple[dict[str, list[Record]], list[str]]:
+    """``records`` grouped by the site they go to: ``site``, else each record's
+    own (JSON Lines), else the default site; with a report line for each left
+    out because it names a site the API would refuse."""
+    grouped: dict[str, list[Record]] = {}
+    problems = []
+    for record in records:
+        name = site or record.extra.get("site") or sites.DEFAULT
+        problem = site_problem(name)
+        if problem:
+            problems.append(f"{record.where}: skipped, {problem}")
+        else:
+            grouped.setdefault(name, []).append(record)
+    return grouped, problems
 
 
 # --- export ----------------------------------------------------------------
@@ -96,9 +155,17 @@ def import_records(store: CommentStore, source: str, records: Iterable[Record]) 
     top: dict[str, str] = {}  # our id -> the id of the top of its reply chain
     published: set[str] = set()
     for record in ordered:
-        body = record.body.strip()[:BODY_MAX]
-        if not body or not record.thread:
+        problem = thread_problem(store.site, record.thread)
+        if problem:
             counts.skipped += 1
+            counts.problems.append(f"{record.where}: skipped, {problem}")
+            continue
+        if _drop_forbidden(record):
+            counts.changed += 1
+        body = record.body.strip()[:BODY_MAX]
+        if not body:
+            counts.skipped += 1
+            counts.problems.append(f"{record.where}: skipped, no text")
             continue
         if source == "jsonl" and is_comment_id(record.source_id):
             comment_id = record.source_id
@@ -141,7 +208,7 @@ def read_jsonl(lines: Iterable[str]) -> Iterator[Record]:
                 email=row.get("email", ""), url=row.get("url", ""), body=row["body"],
                 status=row["status"] if row.get("status") in STATUSES else "review",
                 created_at=_time(row["created_at"]), parent=row.get("parent") or "",
-                user_agent=row.get("user_agent", ""),
+                user_agent=row.get("user_agent", ""), line=number,
                 extra={name: str(row[name]) for name in ("score", "model_version", "rules",
                        "updated_at", "site") if row.get(name)},
             )  # fmt: skip
@@ -251,6 +318,21 @@ def html_to_text(markup: str) -> str:
     text = re.sub(r"[^\S\n\t]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _drop_forbidden(record: Record) -> bool:
+    """Drop the characters XML 1.0 forbids from ``record``'s text; whether any were."""
+    changed = False
+    for name in ("source_id", "author", "email", "url", "body", "parent", "user_agent"):
+        value = getattr(record, name)
+        if isinstance(value, str) and xmlchars.first_forbidden(value) is not None:
+            setattr(record, name, xmlchars.drop_forbidden(value))
+            changed = True
+    for name, value in record.extra.items():
+        if xmlchars.first_forbidden(value) is not None:
+            record.extra[name] = xmlchars.drop_forbidden(value)
+            changed = True
+    return changed
 
 
 def _line(text: str) -> str:

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from moderation import xmlchars
+
 AUTHOR_MAX = 80
 BODY_MAX = 5000
 EMAIL_MAX = 254
@@ -36,13 +38,26 @@ class CommentInput:
     url: str
 
 
+# What undecodable bytes become (a form's lone surrogate arrives as such bytes):
+# refused so that the reader's text is never saved damaged.
+REPLACEMENT = "\ufffd"
+
+
 def _refuse_control(field: str, text: str, allowed: str = "") -> None:
+    """Refuse control characters (but ``allowed``), lone surrogates, and
+    whatever else XML 1.0 forbids (a feed carrying it would be unreadable)."""
     for char in text:
         category = unicodedata.category(char)
         if (category == "Cc" and char not in allowed) or category == "Cs":
             raise InvalidField(
                 field, "invalid_character",
                 _("The field contains a forbidden control character (U+%(code)s).",
+                  code=f"{ord(char):04X}"),
+            )  # fmt: skip
+        if char == REPLACEMENT or xmlchars.FORBIDDEN.match(char):
+            raise InvalidField(
+                field, "invalid_character",
+                _("The field contains a character that is not allowed (U+%(code)s).",
                   code=f"{ord(char):04X}"),
             )  # fmt: skip
 

@@ -15,7 +15,11 @@ def published(
     store: CommentStore, thread: str, key: tuple, build: Callable[[], bytes], *,
     mimetype: str, cache_control: str,
 ) -> Response:  # fmt: skip
-    """One Redis GET (the version), then 304, the cached body, or ``build()``."""
+    """One Redis GET (the version), then 304, the cached body, or ``build()``.
+
+    The body is served to every client whose request gives the same ``key``:
+    ``key`` must hold everything ``build`` reads from the request, and ``build``
+    must read nothing unchecked from it (no Host header, no raw query string)."""
     version = store.approved_version(thread)
     tag = read_cache.etag(key, version)
     if request.if_none_match.contains(tag) or request.if_none_match.star_tag:

@@ -1,9 +1,13 @@
 """Atom feeds of a thread's published comments, for feed readers and for
-newsrooms following their threads."""
+newsrooms following their threads.
+
+Every address in a feed is built on ``PUBLIC_URL`` from the route's checked
+arguments: a feed is cached and served to every reader, so nothing the client
+chooses (its Host header, its query string) may end up in it."""
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, url_for
 from flask_babel import gettext as _
 
 from moderation import atom, i18n
@@ -16,7 +20,7 @@ from moderation.web.pages import Thread, find_thread
 bp = Blueprint("feeds", __name__)
 
 ENTRIES = 50  # the newest published comments a feed carries
-FORMAT = 1  # bump when the document changes shape: old ETags must not match
+FORMAT = 2  # bump when the document changes shape: old ETags must not match
 
 
 @bp.get("/articles/<slug>/comments.atom")
@@ -39,7 +43,7 @@ def _feed(target: Thread) -> Response:
     else:
         lang = i18n.use(i18n.chosen() or current_app.config["DEFAULT_LANG"])
     store = services().store_for(target.site)
-    key = ("atom", FORMAT, target.site, target.thread, request.host_url, lang)
+    key = ("atom", FORMAT, target.site, target.thread, lang)
     return cached.published(
         store, target.thread, key,
         lambda: _document(target, store.latest_approved(target.thread, ENTRIES), lang),
@@ -68,16 +72,30 @@ def _document(target: Thread, comments: list[Comment], lang: str) -> bytes:
         for comment in comments
     ]
     return atom.feed(
-        feed_id=f"{page}#commentaires", title=title, self_link=request.url, page_link=page,
+        feed_id=f"{page}#commentaires", title=title, self_link=_self_link(target, lang),
+        page_link=page,
         updated=max((entry.updated for entry in entries), default=quiet), entries=entries,
         lang=lang,
     )  # fmt: skip
 
 
+def _public(path: str) -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+
+
 def _page_url(target: Thread) -> str:
     if target.site == DEFAULT:
-        return url_for("pages.article", slug=target.thread, _external=True)
-    return url_for("pages.site_thread", site=target.site, thread=target.thread, _external=True)
+        return _public(url_for("pages.article", slug=target.thread))
+    return _public(url_for("pages.site_thread", site=target.site, thread=target.thread))
+
+
+def _self_link(target: Thread, lang: str) -> str:
+    """The feed's own address; a site's feed names its language (the cache key
+    holds it, so every reader of one cached feed gets the same link)."""
+    if target.site == DEFAULT:
+        return _public(url_for("feeds.article_feed", slug=target.thread))
+    return _public(url_for("feeds.site_thread_feed", site=target.site, thread=target.thread,
+                           lang=lang))  # fmt: skip
 
 
 def _moment(updated_at: str, created_at: float) -> datetime:

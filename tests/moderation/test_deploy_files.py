@@ -27,4 +27,5 @@ def test_the_image_runs_gunicorn_with_our_settings(monkeypatch):
     from moderation import gunicorn_conf
 
     settings = importlib.reload(gunicorn_conf)
-    assert settings.workers == 3 and '"request_id"' in settings.access_log_format
+    assert settings.workers == 3
+    assert settings.logger_class == "moderation.logs.JsonAccessLogger"

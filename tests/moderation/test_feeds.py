@@ -113,3 +113,27 @@ def test_pages_point_feed_readers_at_their_feed(client, services):
     services.sites.add("journal", ["https://journal.example"])
     page = client.get("/sites/journal/threads/story-1").get_data(as_text=True)
     assert 'href="/sites/journal/threads/story-1/comments.atom"' in page
+
+
+def test_feed_addresses_come_from_public_url_not_from_the_request(make_app, services, clock):
+    # A poisoned request first fills the cache; the clean one after it must not get its text.
+    client = make_app(PUBLIC_URL="https://comments.example.org/").test_client()
+    publish(services, clock, "Un.")
+    services.sites.add("journal", ["https://journal.example"])
+    publish(services, clock, "Deux.", site="journal", thread="story-1")
+    attack = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    for feed, self_link in [
+        (FEED, f"https://comments.example.org{FEED}"),
+        ("/sites/journal/threads/story-1/comments.atom",
+         "https://comments.example.org/sites/journal/threads/story-1/comments.atom?lang=en"),
+    ]:  # fmt: skip
+        poisoned = client.get(feed + '?lang=en&x="><evil>&evil=1', headers=attack)
+        clean = client.get(feed + "?lang=en")
+        for response in (poisoned, clean):
+            assert b"evil" not in response.data
+            document = parse(response)
+            assert document.find(f"{A}link[@rel='self']").get("href") == self_link
+            addresses = [link.get("href") for link in document.iter(f"{A}link")]
+            addresses += [element.text for element in document.iter(f"{A}id")]
+            assert all(a.startswith("https://comments.example.org/") for a in addresses)
+        assert poisoned.headers["ETag"] == clean.headers["ETag"]  # one cached document

@@ -1,9 +1,14 @@
 import io
 import json
 import logging
+import re
+import socket
+from datetime import timedelta
+from urllib.parse import unquote_to_bytes
 
 import pytest
 
+from bench.processes import Web
 from moderation import logs
 
 
@@ -40,10 +45,53 @@ def test_json_lines_carry_the_request_id(app, json_lines):
     assert second["request_id"] == "-"
 
 
-def test_the_json_access_log_format_is_json_once_filled():
-    filled = logs.ACCESS_LOG_JSON % {
-        "t": "[28/Nov/2026:17:00:00 +0000]", "{x-request-id}o": "abc", "m": "GET",
-        "U": "/healthz", "s": "200", "B": "15", "D": "812", "h": "127.0.0.1",
-    }  # fmt: skip
-    entry = json.loads(filled)
-    assert entry["request_id"] == "abc" and entry["status"] == 200
+# A path as an attacker sends it: quotes and backslashes as they are, control
+# characters, a line separator and bytes that are not UTF-8 percent-encoded.
+NASTY_TARGET = b'/x"y\\z%22%5C%0A%0D%1B%00%E2%80%A8%C2%85%FF/"}{"level":"ERROR?q="\\'
+NASTY_PATH = '/x"y\\z"\\\n\r\x1b\x00\u2028\x85\ufffd/"}{"level":"ERROR'
+
+
+def test_an_access_line_is_one_json_object_whatever_the_path():
+    path_info = unquote_to_bytes(NASTY_TARGET.split(b"?")[0]).decode("latin-1")  # as WSGI has it
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path_info, "REMOTE_ADDR": "127.0.0.1"}
+    line = logs.access_entry(environ, "404 NOT FOUND", [("X-Request-ID", "abc")], 564,
+                             timedelta(milliseconds=2), 1_800_000_000.25)  # fmt: skip
+    assert line.isascii() and len(line.splitlines()) == 1
+    entry = json.loads(line)
+    assert entry["path"] == NASTY_PATH and entry["level"] == "INFO"
+    assert (entry["status"], entry["bytes"], entry["duration_us"]) == (404, 564, 2000)
+    assert entry["request_id"] == "abc" and entry["logger"] == "gunicorn.access"
+
+
+def exchange(port: int, target: bytes) -> bytes:
+    """One request; the sync worker closes the connection only after writing
+    its access line, so the line is in the log once this returns."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Connection: close\r\n\r\n")  # fmt: skip
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_gunicorns_json_access_log_stays_json(redis_server, tmp_path):
+    web = Web(redis_server.url, tmp_path, workers=1, env={"LOG_FORMAT": "json"}).start()
+    try:
+        answer = exchange(web.port, NASTY_TARGET)
+        exchange(web.port, b"/healthz")
+    finally:
+        web.cleanup()
+    assert answer.startswith(b"HTTP/1.1 404")
+    request_id = re.search(rb"X-Request-ID: (\S+)", answer)[1].decode()
+    log = web.log.read_text(encoding="utf-8")
+    access = []
+    for line in log.splitlines():  # splitlines breaks at U+2028 and U+0085 too
+        if line.startswith("{"):
+            entry = json.loads(line)
+            if entry["logger"] == "gunicorn.access":
+                access.append(entry)
+        else:
+            assert "gunicorn.access" not in line, line
+    assert [entry["path"] for entry in access] == ["/healthz", NASTY_PATH, "/healthz"]
+    assert access[1]["request_id"] == request_id and access[1]["status"] == 404

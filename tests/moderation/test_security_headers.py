@@ -17,3 +17,33 @@ def test_json_and_scripts_are_not_sniffed(client):
     assert client.get("/healthz").headers["X-Content-Type-Options"] == "nosniff"
     script = client.get(client.get("/embed.js").headers["Location"])
     assert script.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_with_a_csrf_token_or_a_question_are_not_stored(client, services):
+    services.sites.add("journal", ["https://journal.example"])
+    for path in ("/", "/articles/ministre-nord-coreen-moscou",
+                 "/sites/journal/threads/story-1", "/moderation/login"):  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    challenge = client.get("/api/v1/challenge?thread=ministre-nord-coreen-moscou")
+    assert challenge.headers["Cache-Control"] == "no-store"
+
+
+def test_a_question_alone_is_enough_to_keep_a_page_out_of_caches(make_app):
+    client = make_app(WTF_CSRF_ENABLED=False).test_client()  # no CSRF token on the page
+    response = client.get("/articles/ministre-nord-coreen-moscou")
+    html = response.get_data(as_text=True)
+    assert 'name="captcha_token"' in html and 'name="csrf_token"' not in html
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_answers_without_a_form_keep_their_caching(client):
+    thread = "ministre-nord-coreen-moscou"
+    listing = client.get(f"/api/v1/threads/{thread}/comments")
+    assert listing.headers["Cache-Control"] == "no-cache" and listing.headers["ETag"]
+    feed = client.get(f"/articles/{thread}/comments.atom")
+    assert feed.headers["Cache-Control"] == "public, max-age=60"
+    count = client.get(f"/api/v1/threads/{thread}/count")
+    assert count.headers["Cache-Control"] == "public, max-age=60"
+    assert "Cache-Control" not in client.get("/healthz").headers

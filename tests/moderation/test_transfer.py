@@ -132,3 +132,62 @@ def test_restoring_a_published_comment_changes_the_thread_version_once(redis_cli
     assert [c.id for c in store.approved("fil")[0]] == [comment_id]
     assert not store.restore(comment)  # already there: nothing changes
     assert store.approved_version("fil") == 1
+
+
+def jsonl_row(**fields):
+    row = {"id": f"src-{fields.pop('n')}", "thread": "ministre-a-moscou", "author": "Léa",
+           "email": "lea@example.org", "body": "Un avis.", "status": "approved",
+           "created_at": "2024-11-04T09:30:00Z", "site": "default"}  # fmt: skip
+    row.update(fields)
+    return json.dumps(row)
+
+
+def test_jsonl_names_follow_the_apis_rules(redis_server, redis_client, services, tmp_path,
+                                           monkeypatch):  # fmt: skip
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    services.sites.add("news", ["https://news.example"])
+    rows = [
+        jsonl_row(n=1),
+        jsonl_row(n=2, thread="a:b"),
+        jsonl_row(n=3, thread="x}:status:approved:{default"),
+        jsonl_row(n=4, thread="../etc/passwd"),
+        jsonl_row(n=5, site="news", thread="Story_1.html"),
+        jsonl_row(n=6, site="news", thread="story:1:approved"),
+        jsonl_row(n=7, site="news", thread="{news}"),
+        jsonl_row(n=8, site="bad}site"),
+        jsonl_row(n=9, site="news", thread="x" * 129),
+        jsonl_row(n=10, thread="ministre-a-moscou", body="Deuxième avis."),
+    ]
+    path = tmp_path / "names.jsonl"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "jsonl", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "default: 2 comments imported, 0 already there, 3 skipped" in result.stdout
+    assert "news: 1 comments imported, 0 already there, 3 skipped" in result.stdout
+    reported = dict(line.split(": skipped, ", 1) for line in result.stderr.splitlines())
+    assert set(reported) == {f"line {n}" for n in (2, 3, 4, 6, 7, 8, 9)}
+    assert reported["line 2"].startswith("invalid thread name 'a:b'")
+    assert reported["line 8"].startswith("invalid site name 'bad}site'")
+    threads = {(c.site, c.thread) for site in ("default", "news")
+               for c in CommentStore(redis_client, site).comments(
+                   CommentStore(redis_client, site).all_ids())}  # fmt: skip
+    assert threads == {("default", "ministre-a-moscou"), ("news", "Story_1.html")}
+    for key in redis_client.scan_iter():
+        assert not any(bad in key for bad in ("a:b", "x}", "passwd", "story:1", "{news}:{",
+                                              "bad}", "x" * 129))  # fmt: skip
+
+
+def test_imports_drop_characters_xml_forbids_and_count_them(cli, redis_client, tmp_path):
+    path = tmp_path / "dirty.jsonl"
+    path.write_text("\n".join([
+        jsonl_row(n=1, author="Lé\ufffea", body="Bon\x00jour \x1b[1m\uffff!"),
+        jsonl_row(n=2, body="Propre."),
+        jsonl_row(n=3, body="Un \ud800 seul", user_agent="UA\x07"),
+    ]) + "\n", encoding="utf-8")  # fmt: skip
+    output = cli("import", "jsonl", str(path))
+    assert "3 comments imported, 0 already there, 0 skipped, 2 changed" in output
+    store = CommentStore(redis_client)
+    comments = {c.body: c for c in store.comments(store.all_ids())}
+    assert set(comments) == {"Bonjour [1m!", "Propre.", "Un  seul"}
+    assert comments["Bonjour [1m!"].author == "Léa"
+    assert store.user_agent(comments["Un  seul"]) == "UA"
