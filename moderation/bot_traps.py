@@ -41,13 +41,37 @@ def wrong_key(who: str) -> str:
     return f"wrong:{{traps}}:{who}"
 
 
-def wrong_answer(client: redis.Redis, who: str, window: int) -> int:
-    """Count one wrong CAPTCHA answer from ``who`` (a client key) in the window."""
-    key = wrong_key(who)
-    with client.pipeline(transaction=False) as pipe:
-        pipe.set(key, 0, ex=window, nx=True)  # the window starts at the first miss
-        pipe.incr(key)
-        return int(pipe.execute()[1])
+# An answer is counted as wrong before it is checked, and given back once it
+# proves right (or is not checked at all): so a locked-out client is refused
+# whatever question it answers, even one fetched before the lock, and answers
+# sent all at once cannot all slip in before the first of them is counted.
+# KEYS[1] the counter; ARGV limit, window. Returns seconds to wait, 0 when taken.
+_RESERVE = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count >= tonumber(ARGV[1]) then return math.max(redis.call('TTL', KEYS[1]), 1) end
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[2], 'NX')
+redis.call('INCR', KEYS[1])
+return 0
+"""
+# A reserved answer that was not wrong; a count back at zero goes, so the next
+# window starts at the next miss.
+_RELEASE = """
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count <= 1 then redis.call('DEL', KEYS[1]) else redis.call('DECR', KEYS[1]) end
+"""
+
+
+def reserve_answer(client: redis.Redis, who: str, limit: int, window: int) -> int:
+    """Before an answer of ``who`` (a client key) is checked: seconds it must
+    wait when it is locked out (nothing reserved), else 0, and the answer
+    counts as wrong until :func:`settle_answer` says otherwise."""
+    return int(client.eval(_RESERVE, 1, wrong_key(who), limit, window))
+
+
+def settle_answer(client: redis.Redis, who: str, wrong: bool) -> None:
+    """After the check: a wrong answer stays counted, any other is given back."""
+    if not wrong:
+        client.eval(_RELEASE, 1, wrong_key(who))
 
 
 def too_many_wrong(client: redis.Redis, who: str, limit: int) -> int:

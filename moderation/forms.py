@@ -3,6 +3,7 @@
 
 from collections.abc import Callable
 
+from flask import request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -64,6 +65,11 @@ class CommentForm(FlaskForm):
     )
 
     def __init__(self, thread: str, site: str = "default", **kwargs: object) -> None:
+        # The HTML form's fields only: Flask-WTF would read a JSON body as the
+        # form too, and this form is also built in error handlers (CSRF), where
+        # a refusal raised while parsing could no longer be answered as a 400.
+        if "formdata" not in kwargs:
+            kwargs["formdata"] = request.form if request.method == "POST" else None
         super().__init__(**kwargs)
         self.thread = thread
         self.site = site

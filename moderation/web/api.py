@@ -13,14 +13,15 @@ from captcha.errors import OUTCOMES
 from moderation import bot_traps, metrics
 from moderation.articles import is_slug
 from moderation.client_ip import ip_hash
-from moderation.limits import challenge_limit, client_key, email_key, limiter, post_limit
+from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.store import InvalidParent, is_comment_id, new_comment_id
 from moderation.validation import InvalidField, clean_comment
 from moderation.web import cached, openapi
+from moderation.web.body import json_object
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
-from moderation.web.errors import ApiError, api_error, page_args
+from moderation.web.errors import MESSAGES, ApiError, api_error, page_args
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -58,30 +59,6 @@ def _known_thread(thread: str | None, field: str = "thread") -> str:
     if thread not in services().articles:
         raise ApiError(404, "thread_not_found", _("This discussion does not exist."), field)
     return thread
-
-
-def _json_body() -> dict[str, Any]:
-    if request.mimetype != "application/json":
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            _("The request body must be JSON (Content-Type: application/json)."),
-        )
-    raw = request.get_data(cache=False)  # 413 above MAX_CONTENT_LENGTH
-    if request.content_length is not None and len(raw) != request.content_length:
-        # The client went away mid-body; gunicorn hands over what came.
-        raise ApiError(400, "incomplete_body", _("The request body is incomplete."))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ApiError(400, "invalid_utf8", _("The body is not valid UTF-8.")) from error
-    try:
-        body = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        raise ApiError(400, "invalid_json", _("The body is not valid JSON.")) from error
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", _("The body must be a JSON object."))
-    return body
 
 
 def _captcha(body: dict[str, Any]) -> tuple[str, object]:
@@ -143,8 +120,13 @@ def openapi_document() -> Response:
 
 
 @bp.get("/challenge")
-@limiter.limit(challenge_limit)
 def challenge() -> Response:
+    # The same budget as the pages that show the form (limits.spend_question).
+    wait = spend_question()
+    if wait:
+        response = api_error(429, "rate_limited", str(MESSAGES[429]))
+        response.headers["Retry-After"] = str(wait)
+        return response
     thread = _known_thread(request.args.get("thread"))
     site = _site()
     svc = services()
@@ -163,11 +145,10 @@ def challenge() -> Response:
 
 
 @bp.post("/threads/<thread>/comments")
-@limiter.limit(post_limit)
-@limiter.limit(post_limit, key_func=email_key)
+@comment_limits
 def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     thread = _known_thread(thread)
-    body = _json_body()
+    body = json_object(request)
     try:
         data = clean_comment(
             body.get("author"), body.get("email"), body.get("body"), body.get("url")
@@ -180,7 +161,16 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     site = _site()
     store = svc.store_for(site)
     # Inputs are checked first, so a typo does not burn the reader's answer.
+    # A locked-out client is refused whichever question it answers.
+    who, config = client_key(), current_app.config
+    wait = bot_traps.reserve_answer(svc.redis, who, config["WRONG_ANSWERS_LIMIT"],
+                                    config["WRONG_ANSWERS_WINDOW"])  # fmt: skip
+    if wait:
+        message = _("Too many wrong answers: try again later.")
+        response = api_error(429, "too_many_wrong_answers", message, "captcha")
+        return response, 429, {"Retry-After": str(wait)}
     # Then one script checks the answer, springs the bot traps and saves.
+    wrong = False
     try:
         submission = store.submit(
             thread, data,
@@ -200,11 +190,10 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     except InvalidParent as error:
         raise ApiError(400, error.code, PARENT_MESSAGES[error.code], "parent") from error
     except CaptchaError as error:
-        if isinstance(error, Wrong):
-            bot_traps.wrong_answer(
-                svc.redis, client_key(), current_app.config["WRONG_ANSWERS_WINDOW"]
-            )
+        wrong = isinstance(error, Wrong)
         raise ApiError(403, error.code, _(str(error)), "captcha.answer") from error
+    finally:
+        bot_traps.settle_answer(svc.redis, who, wrong)
     if submission.comment is None:  # trapped: answered exactly like a success, stored nowhere
         comment_id = new_comment_id(submission.at)
     else:

@@ -84,6 +84,12 @@ def _page(status: int, message: str) -> tuple[str, int]:
 
 
 def register(app: Flask) -> None:
+    # Every request.get_json of the app (our views, Flask-WTF, the limiter's key
+    # functions) parses through web/body.py: no body gets a 500, however nested.
+    from moderation.web.body import JSONSafeRequest
+
+    app.request_class = JSONSafeRequest
+
     @app.errorhandler(ApiError)
     def on_api_error(error: ApiError) -> Response:
         return api_error(error.status, error.code, error.message, error.field)

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
@@ -23,7 +24,7 @@ from moderation import bot_traps, i18n, metrics
 from moderation.articles import Article
 from moderation.client_ip import ip_hash
 from moderation.forms import CommentForm
-from moderation.limits import client_key, email_key, limiter, post_limit
+from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
 from moderation.sites import DEFAULT
 from moderation.store import Comment, InvalidParent
@@ -73,11 +74,27 @@ class Thread:
             i18n.use(self.article.lang)
 
 
+def _no_question(wait: int) -> str:
+    """Why the form has no question, and when to come back (minutes, rounded up)."""
+    minutes = -(-wait // 60)
+    return ngettext(
+        "This form has no question for now: too many were asked from your connection "
+        "in a short time. Come back in %(num)d minute (send the form or reload the page) "
+        "to get one.",
+        "This form has no question for now: too many were asked from your connection "
+        "in a short time. Come back in %(num)d minutes (send the form or reload the page) "
+        "to get one.",
+        minutes,
+    )
+
+
 def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = "") -> tuple:
-    """The thread's approved comments and the form with a fresh question."""
+    """The thread's approved comments and the form with a fresh question, if
+    the client may have one (the questions' budget is the API's too)."""
     target.speak()
     svc = services()
-    comments, comments_ok, replying_to = [], True, None
+    comments, comments_ok, replying_to, no_question = [], True, None, ""
+    form.captcha_token.data = ""  # a question is shown only if one is issued now
     try:
         comments, _cursor = svc.store_for(target.site).approved(target.thread, limit=500)
         wanted = request.args.get("reply") if request.method == "GET" else form.parent.data
@@ -87,6 +104,8 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
         if bot_traps.too_many_wrong(svc.redis, client_key(), limit):
             notice = notice or TOO_MANY_WRONG
             status = max(status, 429)
+        elif wait := spend_question():
+            no_question = _no_question(wait)  # the page itself is served as usual
         else:
             form.ask(svc.challenges)
     except redis.RedisError as error:
@@ -98,7 +117,7 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
         "article.html" if target.article else "site_thread.html",
         article=target.article, site=target.site, thread=target.thread, action=target.action,
         form=form, comments=threaded(comments), count=len(comments), comments_ok=comments_ok,
-        notice=notice, replying_to=replying_to,
+        notice=notice, replying_to=replying_to, no_question=no_question,
     )  # fmt: skip
     return html, status
 
@@ -139,15 +158,13 @@ def home() -> tuple:
 
 
 @bp.route("/articles/<slug>", methods=["GET", "POST"])
-@limiter.limit(post_limit, methods=["POST"])
-@limiter.limit(post_limit, methods=["POST"], key_func=email_key)
+@comment_limits
 def article(slug: str) -> tuple | Response:
     return _thread_page(find_thread(DEFAULT, slug))
 
 
 @bp.route("/sites/<site>/threads/<thread>", methods=["GET", "POST"])
-@limiter.limit(post_limit, methods=["POST"])
-@limiter.limit(post_limit, methods=["POST"], key_func=email_key)
+@comment_limits
 def site_thread(site: str, thread: str) -> tuple | Response:
     """A registered site's thread with the server-rendered form: where the
     widget's no-JavaScript link leads."""
@@ -160,8 +177,17 @@ def _thread_page(target: Thread) -> tuple | Response:
     if request.method == "GET":
         return _render(target, form)
     svc = services()
+    who, config = client_key(), current_app.config
     try:
-        valid = form.validate_on_submit()
+        # A locked-out client is refused whichever question it answers, even
+        # one fetched before the lock (see bot_traps.reserve_answer).
+        if bot_traps.reserve_answer(svc.redis, who, config["WRONG_ANSWERS_LIMIT"],
+                                    config["WRONG_ANSWERS_WINDOW"]):  # fmt: skip
+            return _render(target, form, 429, TOO_MANY_WRONG)
+        try:
+            valid = form.validate_on_submit()
+        finally:
+            bot_traps.settle_answer(svc.redis, who, isinstance(form.captcha.captcha_error, Wrong))
         _count_captcha(form.captcha)
         if valid:
             now = svc.clock()
@@ -189,8 +215,6 @@ def _thread_page(target: Thread) -> tuple | Response:
         log.warning("Redis unavailable while saving a comment: %s", error)
         return _render(target, form, 503, STORE_DOWN)
     status = 403 if form.captcha.captcha_error else 400
-    if isinstance(form.captcha.captcha_error, Wrong):
-        bot_traps.wrong_answer(svc.redis, client_key(), current_app.config["WRONG_ANSWERS_WINDOW"])
     return _render(target, form, status)
 
 

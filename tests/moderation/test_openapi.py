@@ -196,9 +196,13 @@ def test_rate_limit_refusals_are_documented(make_app):
 
 def test_too_many_wrong_answers_is_documented(make_app):
     client = make_app(WRONG_ANSWERS_LIMIT=1).test_client()
+    earlier = comment(issue(client, THREAD, {}), "Juste, mais trop tard.")
     payload = comment(issue(client, THREAD, {}), "Faux.", wrong_by=1)
     response = client.post(f"{API}/threads/{THREAD}/comments", json=payload)
     assert response.get_json()["error"]["code"] == "captcha_wrong"
+    assert_documented(response, "POST", "/threads/{thread}/comments")
+    response = client.post(f"{API}/threads/{THREAD}/comments", json=earlier)
+    assert response.get_json()["error"]["code"] == "too_many_wrong_answers"
     assert_documented(response, "POST", "/threads/{thread}/comments")
     response = client.get(f"{API}/challenge", query_string={"thread": THREAD})
     assert response.get_json()["error"]["code"] == "too_many_wrong_answers"
