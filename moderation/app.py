@@ -72,10 +72,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api,
         errors,
         feeds,
+        form_text,
         health,
         moderation_api,
         pages,
         security,
+        team,
+        two_factor_pages,
         widget,
     )
     from moderation.web import metrics as web_metrics
@@ -86,10 +89,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(two_factor_pages.bp)
+    app.register_blueprint(team.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
     errors.register(app)
+    form_text.register(app)  # after errors: it extends the request class set there
     security.register(app)
     web_metrics.register(app)
     return app

@@ -1,5 +1,6 @@
 """The audit log: every moderator decision (written by ``CommentStore.decide``
-in the same step as the decision) and every use of an API token."""
+in the same step as the decision) and every use of an API token, one log per
+site; and the team's log, every change to accounts, grants and sessions."""
 
 import time
 from collections.abc import Callable
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 import redis
 
 from moderation.keys import SiteKeys
+
+TEAM_AUDIT = "acct:{accounts}:audit"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,13 @@ class AuditLog:
         self.client = client
         self.key = SiteKeys(site).audit
         self.clock = clock
+
+    @classmethod
+    def team(cls, client: redis.Redis, clock: Callable[[], float] = time.time) -> "AuditLog":
+        """The log of changes to the team: invitations, roles, grants, sessions."""
+        log = cls(client, clock=clock)
+        log.key = TEAM_AUDIT
+        return log
 
     def event(self, who: str, event: str, **fields: str) -> None:
         """Anything else worth a trace (a privacy erasure, say)."""

@@ -51,7 +51,8 @@ def _serve(app: Flask, host: str, port: int, workers: int) -> None:
             from moderation import gunicorn_conf  # the container's settings, shared
 
             shared = ("worker_class", "accesslog", "control_socket_disable",
-                      "graceful_timeout", "access_log_format", "child_exit")  # fmt: skip
+                      "graceful_timeout", "access_log_format", "logger_class",
+                      "child_exit")  # fmt: skip
             settings: dict[str, Any] = {
                 name: getattr(gunicorn_conf, name) for name in shared
                 if hasattr(gunicorn_conf, name)
@@ -525,7 +526,7 @@ def evaluate(data: tuple[str, ...], model_path: str | None, threshold: float, as
 
 @main.group()
 def moderator() -> None:
-    """Moderator accounts and their API tokens."""
+    """Accounts (owners and moderators of sites), sessions, 2FA and API tokens."""
 
 
 def _accounts() -> "Any":
@@ -535,6 +536,7 @@ def _accounts() -> "Any":
 
 
 def _account_call(call: "Any", *args: "Any") -> "Any":
+    """``call(*args)``, an account error becoming a clean exit with its message."""
     from moderation.accounts import AccountError
 
     try:
@@ -550,51 +552,186 @@ def _read_password(from_stdin: bool, prompt: str) -> str:
     return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
+def _team_log(event: str, **fields: str) -> None:
+    from moderation.audit import AuditLog
+
+    AuditLog.team(_redis()).event("cli", event, **fields)
+
+
+def _known_sites(sites: tuple[str, ...]) -> list[str]:
+    from moderation.sites import SiteRegistry
+
+    known = SiteRegistry(_redis()).names()
+    unknown = [name for name in sites if name not in known]
+    if unknown:
+        raise click.BadParameter(f"no site {unknown[0]} (sites: {', '.join(known)})",
+                                 param_hint="--site")  # fmt: skip
+    return list(sites)
+
+
+def _role(sites: tuple[str, ...], owner: bool) -> tuple[str, list[str]]:
+    if owner == bool(sites):
+        raise click.UsageError("give --owner, or one --site NAME per site to moderate")
+    return ("owner", []) if owner else ("moderator", _known_sites(sites))
+
+
+_SITE_OPTION = click.option("--site", "sites", multiple=True, metavar="NAME",
+                            help="A site to moderate (repeat for several).")  # fmt: skip
+_OWNER_OPTION = click.option("--owner", is_flag=True,
+                             help="Every site, and the team, the sites, the webhooks.")  # fmt: skip
+
+
 @moderator.command("add")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def moderator_add(email: str, password_stdin: bool) -> None:
-    """Create a moderator account (prompts for the password)."""
-    added = _account_call(_accounts().add, email, _read_password(password_stdin, "Password"))
-    click.echo(f"moderator {added} added")
+@_SITE_OPTION
+@_OWNER_OPTION
+def moderator_add(email: str, password_stdin: bool, sites: tuple[str, ...], owner: bool) -> None:
+    """Create an account: an owner, or a moderator of some sites (prompts for the password)."""
+    role, chosen = _role(sites, owner)
+    password = _read_password(password_stdin, "Password")
+    added = _account_call(lambda: _accounts().add(email, password, role=role, sites=chosen))
+    _team_log("added", account=added, role=role, sites=",".join(chosen))
+    click.echo(f"{role} {added} added" + (f" ({', '.join(chosen)})" if chosen else ""))
+
+
+@moderator.command("invite")
+@click.argument("email")
+@_SITE_OPTION
+@_OWNER_OPTION
+def moderator_invite(email: str, sites: tuple[str, ...], owner: bool) -> None:
+    """Print a one-time sign-up link for EMAIL (valid 48 h; they choose their password)."""
+    from moderation.invitations import Invitations
+
+    role, chosen = _role(sites, owner)
+    invitations = Invitations(_redis(), _accounts())
+    token = _account_call(lambda: invitations.create(email, role, chosen, "cli"))
+    _team_log("invited", account=email, role=role, sites=",".join(chosen))
+    click.echo(f"{_settings()['PUBLIC_URL'].rstrip('/')}/moderation/join/{token}")
+
+
+@moderator.command("grant")
+@click.argument("email")
+@click.option("--site", required=True, metavar="NAME", help="The site to add.")
+def moderator_grant(email: str, site: str) -> None:
+    """Let a moderator see and decide one more site."""
+    _known_sites((site,))
+    account = _account_call(lambda: _accounts().grant(email, site))
+    _team_log("grants", account=account.email, role=account.role, sites=",".join(account.sites))
+    click.echo(f"{account.email} moderates {', '.join(sorted(account.sites))}")
+
+
+@moderator.command("revoke")
+@click.argument("email")
+@click.option("--site", default=None, metavar="NAME", help="The site to take away.")
+def moderator_revoke(email: str, site: str | None) -> None:
+    """Take a site away from a moderator (their sessions end)."""
+    if site is None:
+        if "@" not in email:  # the command's earlier meaning: revoke a token
+            moderator_token_revoke.callback(email)  # type: ignore[misc]
+            return
+        raise click.UsageError("give --site NAME")
+    account = _account_call(lambda: _accounts().revoke_site(email, site))
+    _team_log("grants", account=account.email, role=account.role, sites=",".join(account.sites))
+    click.echo(f"{account.email} moderates {', '.join(sorted(account.sites))}; "
+               "their sessions have ended")  # fmt: skip
 
 
 @moderator.command("password")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def moderator_password(email: str, password_stdin: bool) -> None:
-    """Set a new password for EMAIL."""
+    """Set a new password for EMAIL (every session of the account ends)."""
     _account_call(_accounts().set_password, email, _read_password(password_stdin, "New password"))
-    click.echo(f"password of {email} changed")
+    _team_log("password", account=email)
+    click.echo(f"password of {email} changed; every session of the account has ended")
 
 
 @moderator.command("list")
 def moderator_list() -> None:
+    """Every account: role, sites, second factor, last sign-in, API tokens."""
     accounts = _accounts()
-    for email in accounts.emails():
-        tokens = accounts.tokens(email)
-        click.echo(f"{email}  ({len(tokens)} API token{'s' if len(tokens) != 1 else ''})")
+    for account in accounts.accounts():
+        tokens = accounts.tokens(account.email)
+        where = "every site" if account.owner else ", ".join(sorted(account.sites))
+        last = (time.strftime("%Y-%m-%d %H:%M", time.gmtime(account.last_login))
+                if account.last_login else "never")  # fmt: skip
+        click.echo(f"{account.email}  {account.role} of {where}  "
+                   f"2FA {'on' if account.two_factor else 'off'}  last sign-in {last}  "
+                   f"({len(tokens)} API token{'s' if len(tokens) != 1 else ''})")  # fmt: skip
 
 
 @moderator.command("remove")
 @click.argument("email")
 def moderator_remove(email: str) -> None:
-    """Delete an account and revoke its tokens."""
+    """Delete an account, end its sessions and revoke its tokens."""
     _account_call(_accounts().remove, email)
+    _team_log("removed", account=email)
     click.echo(f"moderator {email} removed")
+
+
+@moderator.command("sessions")
+@click.argument("email")
+@click.option("--end", is_flag=True, help="End every session of the account at once.")
+def moderator_sessions(email: str, end: bool) -> None:
+    """List an account's sessions, or end them all."""
+    from moderation.sessions import Sessions
+
+    settings = _settings()
+    sessions = Sessions(_redis(), _accounts(), idle_seconds=settings["MODERATOR_IDLE_MINUTES"] * 60,
+                        lifetime_seconds=settings["MODERATOR_SESSION_HOURS"] * 3600)  # fmt: skip
+    account = _account_call(_accounts().require, email)
+    if end:
+        ended = sessions.end_all(account.email)
+        _team_log("sessions_ended", account=account.email, count=str(ended))
+        click.echo(f"{ended} session{'s' if ended != 1 else ''} of {account.email} ended")
+        return
+    for record in sessions.records(account.email):
+        seen = time.strftime("%Y-%m-%d %H:%M", time.gmtime(record.seen_at))
+        started = time.strftime("%Y-%m-%d %H:%M", time.gmtime(record.created_at))
+        click.echo(f"{record.sid[:8]}  started {started}  last seen {seen}  {record.agent}")
+
+
+@moderator.command("2fa")
+@click.argument("email")
+@click.option("--disable", is_flag=True, help="Turn one-time codes off for the account.")
+@click.option("--code-stdin", is_flag=True, help="Read the confirming code from standard input.")
+def moderator_two_factor(email: str, disable: bool, code_stdin: bool) -> None:
+    """Turn on one-time codes for EMAIL: prints the key for their app, asks a
+    code from it, then prints the ten recovery codes (shown once)."""
+    from moderation.two_factor import TwoFactor
+
+    factor = TwoFactor(_redis(), _accounts())
+    if disable:
+        _account_call(factor.disable, email)
+        _team_log("2fa_disabled", account=email)
+        click.echo(f"one-time codes turned off for {email}")
+        return
+    uri = _account_call(factor.begin, email)
+    click.echo(f"Add this to an authenticator app (or scan it as a QR code):\n{uri}", err=True)
+    code = sys.stdin.readline().strip() if code_stdin else click.prompt("Code from the app")
+    codes = factor.confirm(email, code)
+    if codes is None:
+        raise click.ClickException("wrong code: nothing changed (run the command again)")
+    _team_log("2fa_enrolled", account=email)
+    click.echo("one-time codes on. Recovery codes (each works once; shown only now):")
+    click.echo("\n".join(codes))
 
 
 @moderator.command("token")
 @click.argument("email")
-def moderator_token(email: str) -> None:
+@click.option("--site", "sites", multiple=True, metavar="NAME",
+              help="Only this site (repeat for several); default: every site of the account.")
+def moderator_token(email: str, sites: tuple[str, ...]) -> None:
     """Print a new API token for EMAIL (shown once, stored hashed)."""
-    click.echo(_account_call(_accounts().create_token, email))
+    chosen = _known_sites(sites) if sites else None
+    click.echo(_account_call(lambda: _accounts().create_token(email, chosen)))
 
 
 @moderator.command("tokens")
 @click.argument("email")
 def moderator_tokens(email: str) -> None:
-    """List EMAIL's tokens: id, created, last used."""
+    """List EMAIL's tokens: id, created, last used, sites."""
     for token in _accounts().tokens(email):
         created = time.strftime("%Y-%m-%d %H:%M", time.gmtime(token.created_at))
         used = (
@@ -602,12 +739,13 @@ def moderator_tokens(email: str) -> None:
             if token.last_used
             else "never"
         )
-        click.echo(f"{token.token_id}  created {created}  last used {used}")
+        where = ", ".join(sorted(token.sites)) if token.sites else "every site of the account"
+        click.echo(f"{token.token_id}  created {created}  last used {used}  {where}")
 
 
-@moderator.command("revoke")
+@moderator.command("token-revoke")
 @click.argument("token_id")
-def moderator_revoke(token_id: str) -> None:
+def moderator_token_revoke(token_id: str) -> None:
     """Revoke a token by its id (from `moderator tokens`)."""
     email = _account_call(_accounts().revoke, token_id)
     click.echo(f"token {token_id} of {email} revoked")
@@ -777,9 +915,11 @@ def import_command(kind: str, path: str, site: str | None) -> None:
     from defusedxml import DefusedXmlException
 
     from moderation import transfer
-    from moderation.sites import DEFAULT, SiteRegistry
+    from moderation.sites import SiteRegistry
     from moderation.store import CommentStore
 
+    if site is not None and (problem := transfer.site_problem(site)):
+        raise click.BadParameter(problem, param_hint="--site")
     client = _redis()
     if kind == "jsonl":
         with open(path, encoding="utf-8") as lines:
@@ -787,22 +927,23 @@ def import_command(kind: str, path: str, site: str | None) -> None:
                 records = list(transfer.read_jsonl(lines))
             except ValueError as error:
                 raise click.ClickException(str(error)) from error
-        by_site: dict[str, list] = {}
-        for record in records:
-            by_site.setdefault(site or record.extra.get("site") or DEFAULT, []).append(record)
     else:
         reader = transfer.read_wordpress if kind == "wordpress" else transfer.read_disqus
         with open(path, "rb") as source:
             try:
-                by_site = {site or DEFAULT: list(reader(source))}
+                records = list(reader(source))
             except (ParseError, DefusedXmlException, ValueError) as error:
                 raise click.ClickException(f"{path}: not a {kind} export ({error})") from error
+    by_site, problems = transfer.by_site(records, site)
     known = set(SiteRegistry(client).names())
-    for name, records in by_site.items():
+    for name, group in by_site.items():
         if name not in known:
             raise click.ClickException(f"unknown site {name!r}: add it with `moderation site add`")
-        counts = transfer.import_records(CommentStore(client, name), kind, records)
+        counts = transfer.import_records(CommentStore(client, name), kind, group)
+        problems += counts.problems
         click.echo(f"{name}: {counts}")
+    for problem in problems:  # why each record left out was
+        click.echo(problem, err=True)
 
 
 @main.group()

@@ -49,18 +49,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATELIMIT_ENABLED", True, _bool,
             "Rate limits on; `false` for load tests only."),
     Setting("RATELIMIT_CHALLENGE", "30/minute;300/hour", str,
-            "CAPTCHA questions per client IP (IPv6 per /64)."),
+            "CAPTCHA questions per client IP (IPv6 per /64), by the API and by pages that "
+            "show the form alike."),
     Setting("RATELIMIT_POST", "5/minute;30/hour", str,
-            "Comments per client IP, and separately per e-mail address."),
+            "Comments per client IP, and separately per e-mail address, one budget for the "
+            "API and every form."),
     Setting("RATELIMIT_LOGIN", "10/minute;50/hour", str, "Moderator sign-in attempts per IP."),
     Setting("WRONG_ANSWERS_LIMIT", 10, int,
-            "Wrong CAPTCHA answers from one IP after which it gets no new question..."),
+            "Wrong CAPTCHA answers from one IP after which it gets no new question and no "
+            "answer is taken, even to a question fetched before..."),
     Setting("WRONG_ANSWERS_WINDOW", 900, int, "...for this many seconds (counted from the first)."),
     Setting("RETENTION_DAYS", 90, int,
             "After this many days a comment's e-mail, user agent and IP hash are erased "
             "(its text and name stay); 0 keeps them."),
     Setting("PUBLIC_URL", "http://127.0.0.1:8000", str,
-            "The site's address as readers see it: links in e-mails are built on it."),
+            "The site's address as readers see it: links in e-mails, feeds and invitations "
+            "are built on it."),
     Setting("SMTP_HOST", None, str, "Mail server for moderators' digests (none: no e-mail)."),
     Setting("SMTP_PORT", 587, int, "Its port."),
     Setting("SMTP_USER", None, str, "Login, if the server wants one."),
@@ -84,6 +88,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds before a Redis call is given up (the request then gets 503)."),
     Setting("MODERATOR_IDLE_MINUTES", 30, int,
             "Minutes without a request after which a moderator must sign in again."),
+    Setting("MODERATOR_SESSION_HOURS", 12, int,
+            "Hours after which a moderator's session ends, however active."),
+    Setting("MODERATOR_REQUIRE_2FA", False, _bool,
+            "Every moderator must use a second factor (one-time codes) to sign in."),
     Setting("SESSION_COOKIE_SECURE", False, _bool,
             "Send cookies only over HTTPS (set it behind TLS)."),
     Setting("DISPLAY_TIMEZONE", "Europe/Paris", str, "Time zone of dates shown on pages."),

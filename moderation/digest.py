@@ -69,26 +69,30 @@ class Digest:
         waiting = {site: CommentStore(self.client, site).count("review") for site in self.sites()}
         if not any(waiting.values()):
             return False
-        groups = self._recipients_by_language()
+        groups = self._recipients()
         if not groups:
             return False
         # The lock is taken before sending: a failed send waits for the next
         # period rather than risking a flood of repeats.
         if not self.client.set(LOCK, repr(self.clock()), nx=True, ex=self.every):
             return False
-        for lang, to in groups.items():
-            self.mailer.send(self.message(waiting, to, lang))
+        for (lang, sites), to in groups.items():
+            theirs = {site: count for site, count in waiting.items()
+                      if sites is None or site in sites}  # fmt: skip
+            if any(theirs.values()):
+                self.mailer.send(self.message(theirs, to, lang))
         return True
 
-    def _recipients_by_language(self) -> dict[str, list[str]]:
-        """``DIGEST_TO`` in the default language; else every moderator, grouped
-        by the language they chose."""
+    def _recipients(self) -> dict[tuple[str, frozenset[str] | None], list[str]]:
+        """Recipients grouped by language and by the sites they may see (None:
+        every site): ``DIGEST_TO`` in the default language, all sites; else
+        every account, a moderator hearing only of the sites granted to them."""
         if self.recipients:
-            return {self.lang: self.recipients}
-        accounts = Accounts(self.client)
-        groups: dict[str, list[str]] = {}
-        for address in accounts.emails():
-            groups.setdefault(accounts.language(address) or self.lang, []).append(address)
+            return {(self.lang, None): self.recipients}
+        groups: dict[tuple[str, frozenset[str] | None], list[str]] = {}
+        for account in Accounts(self.client).accounts():
+            sites = None if account.owner else account.sites
+            groups.setdefault((account.lang or self.lang, sites), []).append(account.email)
         return groups
 
     def message(

@@ -3,8 +3,7 @@ the audit log and the dashboard. Everything works with plain forms; the
 JavaScript in static/moderation.js only adds keyboard shortcuts."""
 
 import time
-from collections.abc import Callable
-from functools import partial, wraps
+from functools import partial
 from typing import Any
 
 from babel.dates import format_skeleton
@@ -29,6 +28,7 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 
 from moderation import i18n, model_figures
+from moderation.accounts import Account
 from moderation.charts import bar_chart, meter
 from moderation.dashboard import dashboard as build_dashboard
 from moderation.limits import client_key, limiter, login_limit
@@ -45,6 +45,15 @@ from moderation.store import (
     StatusConflict,
     is_comment_id,
 )
+from moderation.web.moderator_session import (
+    chosen_site,
+    clear_session,
+    current_account,
+    login_required,
+    site_choices,
+)
+from moderation.web.moderator_session import sessions as moderator_sessions
+from moderation.web.moderator_session import start as start_session
 
 bp = Blueprint("admin", __name__, url_prefix="/moderation")
 
@@ -124,48 +133,9 @@ def no_store(response: Response) -> Response:
     return response
 
 
-def _chosen_site() -> str:
-    """The site being moderated (``?site=`` or the form's ``site``), default ours."""
-    site = request.values.get("site") or DEFAULT_SITE
-    if site not in services().sites.names():
-        abort(404)
-    return site
-
-
 def _same_site(target: str) -> bool:
     """Only ever redirect to one of our own moderator pages (no open redirect)."""
     return target.startswith("/moderation/") and "\\" not in target and target.isprintable()
-
-
-def _clear_session() -> None:
-    """Forget everything but the language: the sign-in page that follows a
-    sign-out or an expiry stays in the language the moderator reads."""
-    lang = session.get("lang")
-    session.clear()
-    if lang in i18n.LANGUAGES:
-        session["lang"] = lang
-
-
-def _fresh(email: str | None) -> bool:
-    idle = current_app.config["MODERATOR_IDLE_MINUTES"] * 60
-    return bool(email) and _now() - session.get("seen", 0) <= idle
-
-
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        email = session.get("moderator")
-        if not _fresh(email):
-            _clear_session()
-            return redirect(url_for(".login", next=request.full_path))
-        if not services().accounts.exists(email):  # removed while signed in
-            _clear_session()
-            return redirect(url_for(".login"))
-        session["seen"] = _now()
-        g.moderator = email
-        return view(*args, **kwargs)
-
-    return guarded
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -175,28 +145,41 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         email = (form.email.data or "").strip()
-        ip = client_key()  # hashed with today's key: no address in Redis
-        refusal = _guard().check(email, ip)
+        who = client_key()  # hashed: no address in Redis
+        refusal = _guard().check(email, who)
         if refusal:
             flash(_("Too many attempts. Retry in %(seconds)d s.",
                     seconds=refusal.retry_after), "error")  # fmt: skip
             status = 429
-        elif account := services().accounts.check_password(email, form.password.data or ""):
-            _guard().succeeded(email, ip)
-            chosen = session.get("lang")
-            session.clear()  # no fixation: a fresh session at sign-in
-            session.update(moderator=account, seen=_now())
-            session.permanent = True
-            _restore_language(account, chosen)
-            target = request.args.get("next", "")
-            if not _same_site(target):
-                target = url_for(".queue")
-            return redirect(target, 303)
+        elif address := services().accounts.check_password(email, form.password.data or ""):
+            _guard().succeeded(email, who)
+            account = services().accounts.require(address)
+            if account.two_factor:
+                chosen = session.get("lang")
+                session.clear()
+                session.update(code_for=account.email, code_since=_now(),
+                               next=request.args.get("next", ""))  # fmt: skip
+                if chosen in i18n.LANGUAGES:
+                    session["lang"] = chosen
+                return redirect(url_for("two_factor.code"), 303)
+            return signed_in(account, request.args.get("next", ""))
         else:
-            _guard().failed(email, ip)
+            _guard().failed(email, who)
             flash(_("Wrong address or password."), "error")
             status = 401
-    return render_template("moderation/login.html", form=form), status
+    first_run = not services().accounts.emails()
+    return render_template("moderation/login.html", form=form, first_run=first_run), status
+
+
+def signed_in(account: Account, target: str) -> Response:
+    """Start the session and go where the moderator was heading (after the
+    password, or after the one-time code)."""
+    chosen = session.get("lang")
+    start_session(account)
+    _restore_language(account.email, chosen)
+    if not _same_site(target):
+        target = url_for("admin.queue")
+    return redirect(target, 303)
 
 
 def _restore_language(account: str, chosen: str | None) -> None:
@@ -214,7 +197,11 @@ def _restore_language(account: str, chosen: str | None) -> None:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    _clear_session()  # CSRFProtect checked the token of every POST before this runs
+    # Every session of the account ends, not only this browser's: a cookie
+    # copied from it (or left on a shared computer) is refused from now on.
+    # CSRFProtect checked the token of every POST before this runs.
+    moderator_sessions().end_all(g.moderator)
+    clear_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for(".login"), 303)
 
@@ -228,9 +215,9 @@ def language() -> Response:
         abort(400, description=_("The field lang must be one of: %(values)s.",
                                  values=", ".join(i18n.LANGUAGES)))  # fmt: skip
     session["lang"] = lang
-    email = session.get("moderator")
-    if _fresh(email) and services().accounts.exists(email):
-        services().accounts.set_language(email, lang)
+    account = current_account()
+    if account is not None:
+        services().accounts.set_language(account.email, lang)
     target = request.form.get("next", "")
     return redirect(target if _same_site(target) else url_for(".queue"), 303)
 
@@ -246,7 +233,7 @@ def queue() -> str:
     articles = services().articles
     if thread is not None and thread not in articles:
         abort(404)
-    site = _chosen_site()
+    site = chosen_site()
     store = services().store_for(site)
     cursor = request.args.get("cursor") or None
     if sort == "uncertain" and status == "review" and thread is None:
@@ -264,7 +251,7 @@ def queue() -> str:
         explained=services().explainer().explain(comments),
         parents=_parents(store, comments),
         cursor=cursor, sort=sort, thread=thread, rules=RULES, site=site,
-        sites=services().sites.names(),
+        sites=site_choices(),
     )  # fmt: skip
 
 
@@ -278,7 +265,7 @@ def _parents(store: CommentStore, comments: list[Comment]) -> dict[str, Comment]
 @login_required
 def decide() -> Response:
     status = request.form.get("status", "review")
-    site = _chosen_site()
+    site = chosen_site()
     back = url_for(".queue", status=status if status in STATUSES else "review", site=site)
     single = request.form.get("action", "")
     if single:
@@ -319,7 +306,10 @@ def undo() -> Response:
     if not last:
         flash(_("Nothing to undo."), "error")
         return redirect(url_for(".queue"), 303)
-    store = services().store_for(last.get("site", DEFAULT_SITE))
+    site = last.get("site", DEFAULT_SITE)
+    if not g.account.may_see(site):  # the grant was taken away since
+        abort(404)
+    store = services().store_for(site)
     for comment_id in last["ids"]:
         try:
             store.decide(comment_id, "review", g.moderator, expected=last["status"], via="undo")
@@ -334,17 +324,17 @@ def undo() -> Response:
 def audit() -> str:
     moderator = request.args.get("moderator") or None
     comment = request.args.get("comment") or None
-    site = _chosen_site()
+    site = chosen_site()
     entries = services().audit_for(site).entries(moderator=moderator, comment=comment, limit=200)
     return render_template("moderation/audit.html", entries=entries, moderator=moderator,
                            comment=comment, form=ActionForm(), site=site,
-                           sites=services().sites.names())  # fmt: skip
+                           sites=site_choices())  # fmt: skip
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
-    site = _chosen_site()
+    site = chosen_site()
     registry = ModelRegistry(services().redis)
     policy = Policy(spam_threshold=current_app.config["SPAM_THRESHOLD"],
                     approve_threshold=current_app.config["APPROVE_THRESHOLD"])  # fmt: skip
@@ -361,7 +351,7 @@ def dashboard() -> str:
         "moderation/dashboard.html", figures=figures, labels=LABELS,
         chart=bar_chart(per_day, title=_("Decisions per day (30 days)")),
         meter=partial(meter, locale=lang), percent=_percent,
-        site=site, sites=services().sites.names(), spam_threshold=spam_threshold,
+        site=site, sites=site_choices(), spam_threshold=spam_threshold,
         models=model_figures.recent(registry), slice_names=SLICE_NAMES,
         sources=MODEL_SOURCES,
     )  # fmt: skip

@@ -1,7 +1,10 @@
 """The moderation API for integrations (``Authorization: Bearer <token>``).
 
-Error messages follow ``Accept-Language`` (else ``DEFAULT_LANG``); the
-``code`` and ``field`` of an error are the stable part for programs."""
+A token sees the sites its account is granted at the moment of the request,
+or fewer if it was made for some sites only; any other site answers 403
+``forbidden_site``, whether it exists or not. Error messages follow
+``Accept-Language`` (else ``DEFAULT_LANG``); the ``code`` and ``field`` of an
+error are the stable part for programs."""
 
 from functools import wraps
 from typing import Any
@@ -29,22 +32,32 @@ def token_required(view: Any) -> Any:
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
-        email = _accounts().authenticate(token.strip()) if scheme.lower() == "bearer" else None
-        if email is None:
+        bearer = _accounts().authenticate(token.strip()) if scheme.lower() == "bearer" else None
+        account = _accounts().get(bearer.email) if bearer else None
+        if bearer is None or account is None:
             response = api_error(401, "unauthorized", _("Missing or invalid API token."))
             response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
             return response
-        g.moderator = email
-        services().audit.api_call(email, request.method, request.path)
+        g.moderator = account.email
+        visible = account.visible(services().sites.names())
+        g.api_sites = [site for site in visible if bearer.sites is None or site in bearer.sites]
+        g.api_every_site = account.owner and bearer.sites is None
         return view(*args, **kwargs)
 
     return guarded
 
 
 def _site() -> str:
+    """The site asked for (``?site=``, default ours) if the token may see it;
+    every call is written to that site's audit log."""
     site = request.args.get("site") or DEFAULT_SITE
-    if site not in services().sites.names():
-        raise ApiError(404, "site_not_found", _("This site does not exist."), "site")
+    if site not in g.api_sites:
+        if g.api_every_site and site not in services().sites.names():
+            raise ApiError(404, "site_not_found", _("This site does not exist."), "site")
+        raise ApiError(403, "forbidden_site",
+                       _("This token may not see the site %(site)s.", site=site[:64]),
+                       "site")  # fmt: skip
+    services().audit_for(site).api_call(g.moderator, request.method, request.path)
     return site
 
 

@@ -53,7 +53,7 @@ def test_tokens_are_stored_hashed_listed_and_revoked(accounts, redis_client, clo
     assert len(token) >= 43
     assert not any(token in key for key in redis_client.keys("*"))
     clock.advance(5)
-    assert accounts.authenticate(token) == "mod@example.org"
+    assert accounts.authenticate(token).email == "mod@example.org"
     assert accounts.authenticate(token + "x") is None
     assert accounts.authenticate("") is None
     (listed,) = accounts.tokens("mod@example.org")
@@ -74,17 +74,17 @@ def test_removing_a_moderator_revokes_their_tokens(accounts):
 def test_cli(redis_server, redis_client, monkeypatch):
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     runner = CliRunner()
-    result = runner.invoke(main, ["moderator", "add", "mod@example.org", "--password-stdin"],
-                           input=PASSWORD + "\n")  # fmt: skip
+    result = runner.invoke(main, ["moderator", "add", "mod@example.org", "--password-stdin",
+                                  "--owner"], input=PASSWORD + "\n")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
     token = runner.invoke(main, ["moderator", "token", "mod@example.org"]).output.strip()
     assert len(token) >= 43
     assert "1 API token" in runner.invoke(main, ["moderator", "list"]).output
     token_id = runner.invoke(main, ["moderator", "tokens", "mod@example.org"]).output.split()[0]
-    assert runner.invoke(main, ["moderator", "revoke", token_id]).exit_code == 0
-    short = runner.invoke(main, ["moderator", "add", "x@example.org", "--password-stdin"],
-                          input="short\n")  # fmt: skip
+    assert runner.invoke(main, ["moderator", "token-revoke", token_id]).exit_code == 0
+    short = runner.invoke(main, ["moderator", "add", "x@example.org", "--password-stdin",
+                                 "--owner"], input="short\n")  # fmt: skip
     assert short.exit_code == 1 and "at least 12" in short.output
     changed = runner.invoke(main, ["moderator", "password", "mod@example.org", "--password-stdin"],
                             input="another long password\n")  # fmt: skip

@@ -161,3 +161,24 @@ def test_the_cli_builds_the_digest_in_default_lang(redis_client):
     digest = _digest(redis_client, lambda: ["default"], settings)
     message = digest.message({"default": 3}, ["m@example.org"])
     assert message["Subject"] == "3 comments to review"
+
+
+def test_a_moderator_hears_only_of_their_sites(redis_client, clock, smtp, services):
+    controller, inbox = smtp
+    services.sites.add("site-b", ["https://b.example.org"])
+    in_review(redis_client, clock, "Un avis sur notre propre site")
+    secret = CommentStore(redis_client, "site-b", clock=clock)
+    body = "Confidentiel : le site B parle d'une affaire"
+    secret.set_status(secret.save(THREAD, CommentInput("Léa", "lea@example.org", body, "")).id,
+                      "review")  # fmt: skip
+    services.accounts.add("owner@example.org", "correct horse battery")
+    services.accounts.add("mod@example.org", "correct horse battery", role="moderator",
+                          sites=["default"])  # fmt: skip
+    digest = make_digest(redis_client, clock, controller)
+    digest.sites = services.sites.names
+    assert digest.send_if_due()
+    by_recipient = {m["To"]: m.get_body().get_content() for m in wait_for(inbox, 2)}
+    assert "Confidentiel" in by_recipient["owner@example.org"]
+    assert "Confidentiel" not in by_recipient["mod@example.org"]
+    assert "site-b" not in by_recipient["mod@example.org"]
+    assert "notre propre site" in by_recipient["mod@example.org"]
