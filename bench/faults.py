@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.http_reader import HttpReader, Outcome
-from bench.processes import Stack
+from bench.processes import DEADLINE, ProcessError, Stack, WorkerProcess, until
 from moderation.store import STATUSES
 
 FINAL = set(STATUSES) - {"pending"}
@@ -55,18 +55,21 @@ class Row:
 
 class Submitter:
     """``n`` submissions from ``concurrency`` threads, optionally paced to
-    ``rate`` per second in all; runs until done or :meth:`stop`."""
+    ``rate`` per second in all; runs until done or :meth:`stop`. Only the
+    first ``allowed`` start until :meth:`allow` lets more through."""
 
     def __init__(
-        self, reader: HttpReader, n: int, *, concurrency: int = 4, rate: float | None = None
-    ) -> None:
+        self, reader: HttpReader, n: int, *, concurrency: int = 4, rate: float | None = None,
+        allowed: int | None = None,
+    ) -> None:  # fmt: skip
         self.reader = reader
         self.n = n
         self.concurrency = concurrency
         self.rate = rate
         self.outcomes: list[Outcome] = []
+        self.allowed = n if allowed is None else allowed
         self._next = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, daemon=True)
                          for _ in range(concurrency)]  # fmt: skip
@@ -80,10 +83,25 @@ class Submitter:
 
     def _take(self) -> int | None:
         with self._lock:
+            self._lock.wait_for(lambda: self._stop.is_set() or self._next >= self.n
+                                or self._next < self.allowed)  # fmt: skip
             if self._stop.is_set() or self._next >= self.n:
                 return None
             self._next += 1
             return self._next - 1
+
+    def allow(self, upto: int) -> int:
+        """Let submissions start until ``upto`` have (of ``n``; never fewer than
+        have already), holding back the others; returns that number."""
+        with self._lock:
+            self.allowed = max(self._next, min(upto, self.n))
+            self._lock.notify_all()
+            return self.allowed
+
+    @property
+    def started(self) -> int:
+        with self._lock:
+            return self._next
 
     def _run(self) -> None:
         while (index := self._take()) is not None:
@@ -104,20 +122,24 @@ class Submitter:
         return any(thread.is_alive() for thread in self._threads)
 
     def stop(self) -> None:
-        self._stop.set()
+        with self._lock:
+            self._stop.set()
+            self._lock.notify_all()
 
-    def join(self, timeout: float = 300.0) -> None:
+    def join(self, timeout: float = 5 * DEADLINE) -> None:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
 
-    def wait_for(self, done: int, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while self.done < done and self.running() and time.monotonic() < deadline:
-            time.sleep(0.01)
+    def wait_for(self, done: int, timeout: float = DEADLINE) -> None:
+        """Until ``done`` submissions have their answer (they must be allowed)."""
+        until(lambda: self.done >= done or not self.running(),
+              f"{done} submissions to be answered", timeout)  # fmt: skip
+        if self.done < done:
+            raise ProcessError(f"the submitters stopped after {self.done} of {done} answers")
 
 
-def drain(stack: Stack, ids: list[str], timeout: float = 90.0) -> None:
+def drain(stack: Stack, ids: list[str], timeout: float = 2 * DEADLINE) -> None:
     """Wait until every acknowledged comment has left ``pending``."""
     stack.poll(ids, "status", lambda status: status in FINAL, timeout)
 
@@ -145,82 +167,123 @@ def tally(stack: Stack, name: str, outcomes: list[Outcome]) -> Row:
     return row
 
 
+KILLS = 5  # workers killed with a batch in hand, one scenario
+OUTAGE_POSTS = 40  # posts tried while Redis is down, each outage
+
+
 def kill_workers(folder: Path, n: int) -> Row:
     """kill -9 a worker while it holds a batch it has read and not finished,
-    again and again during the run; a new worker replaces each. Workers are
-    faster than the web site, so they are paused for a moment first to let a
-    backlog build: then a batch takes long enough to be caught."""
+    five times during the run; a new worker replaces each. Before each kill
+    every worker is paused (SIGSTOP) and more comments are let in, so there is
+    a backlog; the victim then runs alone until it is seen holding entries,
+    and is paused again: if it still holds them, Redis having run everything
+    it sent, it is killed, so every kill catches a batch in hand. The others
+    stay paused until it is dead, so none takes its entries before."""
     with Stack(folder, workers=2) as stack:
-        # Paced, so the run lasts long enough for several kills on any machine.
-        submitter = Submitter(stack.web.reader(), n, rate=100).start()
-        kills = mid_batch = 0
-        # Kills until five have caught a batch in hand (a worker can finish its
-        # batch between being seen holding it and the signal).
-        while submitter.running() and mid_batch < 5 and kills < 10:
-            submitter.wait_for(submitter.done + n // 20)
+        # Comments go in only when let: half of them as backlogs for the
+        # victims, the rest after the kills (and for backlogs a victim emptied).
+        submitter = Submitter(stack.web.reader(), n, allowed=0).start()
+        step = n // (2 * KILLS)
+        held: list[int] = []  # entries each victim held when killed
+        for _ in range(KILLS):
+            victim = stack.workers[0]  # the older: it has read the queue
+            stack.wait_reading(victim)
+            submitter.wait_for(submitter.allowed)
             for worker in stack.workers:
                 worker.pause()
-            time.sleep(0.3)
+            submitter.wait_for(submitter.allow(submitter.allowed + step))  # the backlog
+            _pause_holding(stack, victim, submitter, step)
+            victim.kill()
+            stack.wait_disconnected(victim)
+            held.append(stack.held(victim))  # nobody can take them yet
+            stack.workers.remove(victim)
             for worker in stack.workers:
                 worker.resume()
-            victim = _holding_worker(stack, timeout=2.0)
-            if victim is None:
-                continue
-            victim.kill()  # at once: a worker finishes a batch in milliseconds
-            kills += 1
-            mid_batch += stack.pending_by_consumer().get(victim.name, 0) > 0
-            stack.workers.remove(victim)
             stack.add_worker()
+        submitter.allow(n)
         submitter.join()
         row = tally(stack, "worker kill -9 mid-batch", submitter.outcomes)
-        row.notes.insert(0, f"{kills} kills, {mid_batch} holding unacknowledged entries")
-        row.facts.update(kills=kills, mid_batch=mid_batch)
+        mid_batch = sum(count > 0 for count in held)
+        row.notes.insert(0, f"{len(held)} kills, {mid_batch} holding unacknowledged entries "
+                            f"({', '.join(map(str, held))})")  # fmt: skip
+        row.facts.update(kills=len(held), mid_batch=mid_batch, held=held)
     return row
 
 
-def _holding_worker(stack: Stack, timeout: float):  # noqa: ANN202 - WorkerProcess | None
-    """The first worker seen holding entries it has not acknowledged."""
-    deadline = time.monotonic() + timeout
-    by_name = {worker.name: worker for worker in stack.workers}
-    while time.monotonic() < deadline:
-        for name, count in stack.pending_by_consumer().items():
-            if count and name in by_name and by_name[name].process.poll() is None:
-                return by_name[name]
-        time.sleep(0.001)
-    return None
+def _pause_holding(stack: Stack, victim: WorkerProcess, submitter: Submitter, step: int) -> None:
+    """Leave ``victim`` (paused) paused at a moment it holds entries it has
+    read and not acknowledged, letting it run as often as that takes; more
+    comments are let in whenever it has read them all. Entries Redis handed
+    it while it was paused (blocked in its read) do not count: it must have
+    read and started on a batch of its own."""
+    deadline = time.monotonic() + DEADLINE
+    while True:
+        before = stack.held_ids(victim)
+        if not stack.unread():
+            if submitter.allowed >= submitter.n:
+                raise ProcessError("no comments left to give the worker to hold")
+            submitter.wait_for(submitter.allow(submitter.allowed + step))
+        victim.resume()
+        until(lambda: bool(stack.held_ids(victim) - before) or not stack.unread(),  # noqa: B023
+              f"worker {victim.name} to read entries")  # fmt: skip
+        victim.pause()
+        if stack.held_ids(victim, settled=True) - before:
+            return
+        if time.monotonic() >= deadline:
+            raise ProcessError(f"worker {victim.name} was never caught holding entries")
 
 
 def restart_redis(folder: Path, n: int, appendfsync: str = "always") -> Row:
-    """SIGKILL Redis twice during the run and start it again on its files."""
+    """SIGKILL Redis twice during the run, while posts are in flight, and
+    start it again on its files once the posts of the outage (the ones in
+    flight and ``OUTAGE_POSTS`` more, the others held back) have their answer."""
     with Stack(folder, appendfsync=appendfsync) as stack:
         submitter = Submitter(stack.web.reader(), n).start()
+        down: list[float] = []
         for share in (0.3, 0.6):
             submitter.wait_for(int(n * share))
+            during = submitter.allow(submitter.started + OUTAGE_POSTS)
             stack.redis_down()
-            time.sleep(0.5)
+            crashed = time.monotonic()
+            submitter.wait_for(during)
             stack.redis_up()
+            down.append(time.monotonic() - crashed)
+            submitter.allow(n)
         submitter.join()
         row = tally(stack, f"Redis kill -9 + restart, appendfsync {appendfsync}",
                     submitter.outcomes)  # fmt: skip
-        row.notes.insert(0, "2 crashes, 0.5 s down each")
+        row.notes.insert(0, f"2 crashes, down {down[0]:.1f} s and {down[1]:.1f} s "
+                            f"({OUTAGE_POSTS} posts tried each time)")  # fmt: skip
     return row
 
 
-def redis_unreachable(folder: Path, n: int, down_for: float = 3.0) -> Row:
-    """Redis stops for a few seconds; nothing is restarted but Redis itself."""
+OUTAGE_LOG = "Redis unreachable ("  # what a worker logs at each try (moderation.worker)
+RETRIES = 5  # times each worker finds Redis gone before it comes back (waits growing)
+
+
+def redis_unreachable(folder: Path, n: int) -> Row:
+    """Redis stops (SIGTERM) until every worker has tried to reach it
+    ``RETRIES`` times, waiting longer each time, and the posts of the outage
+    have their answer; nothing is restarted but Redis itself."""
     with Stack(folder) as stack:
         reader = stack.web.reader()
-        submitter = Submitter(reader, n, rate=200).start()
+        submitter = Submitter(reader, n).start()
         submitter.wait_for(n // 3)
+        during = submitter.allow(submitter.started + OUTAGE_POSTS)
         stack.redis_down(crash=False)
+        stopped = time.monotonic()
         probes = {path: reader.request("GET", path)[0] for path in ("/healthz", "/readyz")}
         probes["POST"] = reader.submit("Pendant la panne").status
-        time.sleep(down_for)
+        for worker in stack.workers:
+            until(lambda worker=worker: worker.output().count(OUTAGE_LOG) >= RETRIES,
+                  f"worker {worker.name} to retry {RETRIES} times; see {worker.log}")  # fmt: skip
+        submitter.wait_for(during)
         stack.redis_up()
         back = time.monotonic()
-        while reader.request("GET", "/readyz")[0] != 200 and time.monotonic() - back < 30:
-            time.sleep(0.01)
+        down_for = back - stopped
+        until(lambda: reader.request("GET", "/readyz")[0] == 200, "/readyz to answer 200")
         ready_after = time.monotonic() - back
+        submitter.allow(n)
         submitter.join()
         row = tally(stack, f"Redis unreachable {down_for:.0f} s", submitter.outcomes)
         alive = sum(worker.process.poll() is None for worker in stack.workers)

@@ -20,7 +20,32 @@ from moderation.redis_server import RedisServer, free_port
 
 
 class ProcessError(RuntimeError):
-    """A process did not start or stop as it should."""
+    """A process did not start or stop as it should, or a state never came."""
+
+
+# How long a wait for a state may take before it fails: generous, so that a
+# busy machine only makes a run slower; only a state that never comes fails.
+DEADLINE = 120.0
+
+
+def until(ready: Callable[[], bool], what: str, timeout: float = DEADLINE,
+          every: float = 0.005) -> None:  # fmt: skip
+    """Poll ``ready`` until it holds; ProcessError if it still does not after
+    ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() >= deadline:
+            raise ProcessError(f"gave up after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+def is_stopped(pid: int) -> bool:
+    """Whether the kernel has stopped ``pid`` (SIGSTOP): state T in /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # gone
+        return False
+    return stat.rpartition(")")[2].split()[0] in ("T", "t")
 
 
 def _child_env(redis_url: str, folder: Path, extra: dict[str, str] | None) -> dict[str, str]:
@@ -49,7 +74,7 @@ class Web:
         self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 30.0) -> "Web":
+    def start(self, timeout: float = DEADLINE) -> "Web":
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own command
                 [sys.executable, "-m", "moderation.cli", "serve", "--no-worker",
@@ -73,7 +98,7 @@ class Web:
     def reader(self, timeout: float = 10.0) -> HttpReader:
         return HttpReader("127.0.0.1", self.port, timeout=timeout)
 
-    def terminate(self, timeout: float = 40.0) -> int:
+    def terminate(self, timeout: float = DEADLINE) -> int:
         """SIGTERM: gunicorn finishes the requests in hand, then exits."""
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
@@ -114,12 +139,16 @@ class WorkerProcess:
         self.process.wait()
 
     def pause(self) -> None:
+        """SIGSTOP, and wait until the kernel has stopped it: from then on it
+        sends nothing and acknowledges nothing until :meth:`resume`."""
         self.process.send_signal(signal.SIGSTOP)
+        until(lambda: self.process.poll() is not None or is_stopped(self.process.pid),
+              f"worker {self.name} to stop")  # fmt: skip
 
     def resume(self) -> None:
         self.process.send_signal(signal.SIGCONT)
 
-    def terminate(self, timeout: float = 30.0) -> int:
+    def terminate(self, timeout: float = DEADLINE) -> int:
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=timeout)
 
@@ -139,7 +168,8 @@ class Stack:
         web_workers: int = 2, web_env: dict[str, str] | None = None,
     ) -> None:  # fmt: skip
         self.folder = folder
-        self.redis = RedisServer(folder / "redis", persistent=True, appendfsync=appendfsync)
+        self.redis = RedisServer(folder / "redis", persistent=True, appendfsync=appendfsync,
+                                 start_timeout=DEADLINE)  # fmt: skip
         self.worker_count = workers
         self.web_workers = web_workers
         self.web_env = web_env
@@ -156,6 +186,8 @@ class Stack:
             ).start()
             for _ in range(self.worker_count):
                 self.add_worker()
+            for worker in self.workers:  # each has started and reads the queue
+                self.wait_reading(worker)
         except BaseException:
             self.cleanup()
             raise
@@ -189,6 +221,46 @@ class Stack:
                 return {}
         return {item["name"]: int(item["pending"]) for item in summary.get("consumers") or []}
 
+    def held(self, worker: WorkerProcess) -> int:
+        """Entries ``worker`` has read and not acknowledged (XPENDING for its
+        consumer name)."""
+        return self.pending_by_consumer().get(worker.name, 0)
+
+    def held_ids(self, worker: WorkerProcess, *, settled: bool = False) -> set[str]:
+        """The entries ``worker`` holds (XPENDING for its consumer name). With
+        ``settled``, for a worker that is paused or dead, once Redis has run
+        every command it sent before it stopped: Redis serves the sockets
+        that are ready in order, so after one more round trip of ours
+        anything the worker wrote earlier (an acknowledgement on its way)
+        has been run."""
+        with self.client() as client:
+            if settled:
+                client.ping()
+            try:
+                rows = client.xpending_range(self.keys.queue, GROUP, min="-", max="+",
+                                             count=100_000, consumername=worker.name)  # fmt: skip
+            except redis.ResponseError:  # no stream or group yet
+                return set()
+        return {row["message_id"] for row in rows}
+
+    def unread(self, limit: int = 1) -> int:
+        """Entries of the queue not yet delivered to any worker (at most ``limit``)."""
+        with self.client() as client:
+            try:
+                groups = client.xinfo_groups(self.keys.queue)
+            except redis.ResponseError:  # no stream yet
+                return 0
+            last = next((g["last-delivered-id"] for g in groups if g["name"] == GROUP), "0-0")
+            return len(client.xrange(self.keys.queue, min=f"({last}", count=limit))
+
+    def wait_disconnected(self, worker: WorkerProcess) -> None:
+        """Until Redis has closed every connection of a dead ``worker``: it has
+        then read, and run, everything the worker sent."""
+        name = f"worker:{worker.name}"
+        with self.client() as client:
+            until(lambda: all(info.get("name") != name for info in client.client_list()),
+                  f"Redis to drop the connections of worker {worker.name}")  # fmt: skip
+
     def poll(
         self, ids: list[str], field: str, ready: Callable[[str | None], bool],
         timeout: float, every: float = 0.1,
@@ -206,21 +278,27 @@ class Stack:
                     return values
                 time.sleep(every)
 
-    def wait_reading(self, worker: WorkerProcess, timeout: float = 30.0) -> None:
-        """Until ``worker`` has started and waits on the queue (its connection,
-        named after it, is blocked in XREADGROUP)."""
-        deadline = time.monotonic() + timeout
-        with self.client() as client:
-            while time.monotonic() < deadline:
-                for info in client.client_list():
-                    if info.get("name") == f"worker:{worker.name}" and "xreadgroup" in info.get(
-                        "cmd", ""
-                    ):
-                        return
-                if worker.process.poll() is not None:
-                    break
-                time.sleep(0.02)
-        raise ProcessError(f"worker {worker.name} is not reading; see {worker.log}")
+    def wait_reading(self, worker: WorkerProcess, timeout: float = DEADLINE) -> None:
+        """Until ``worker`` has started and reads the queue: its consumer is in
+        the group (made by its first read, and kept), or its connection, named
+        after it, is blocked in XREADGROUP."""
+        name = f"worker:{worker.name}"
+
+        def reading() -> bool:
+            if worker.process.poll() is not None:
+                raise ProcessError(f"worker {worker.name} exited; see {worker.log}")
+            with self.client() as client:
+                try:
+                    consumers = client.xinfo_consumers(self.keys.queue, GROUP)
+                except redis.ResponseError:  # no stream or group yet
+                    consumers = []
+                if any(consumer["name"] == worker.name for consumer in consumers):
+                    return True
+                return any(info.get("name") == name and "xreadgroup" in info.get("cmd", "")
+                           for info in client.client_list())  # fmt: skip
+
+        until(reading, f"worker {worker.name} to read the queue; see {worker.log}", timeout,
+              every=0.02)  # fmt: skip
 
     def redis_down(self, *, crash: bool = True) -> None:
         """Crash Redis (SIGKILL) or stop it (SIGTERM); :meth:`redis_up` brings

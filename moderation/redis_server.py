@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 
 class RedisServerError(RuntimeError):
@@ -110,7 +112,11 @@ class RedisServer:
         raise RedisServerError(f"redis-server did not start; see {self.data_dir / 'redis.log'}")
 
     def _wait_ready(self) -> bool:
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2, socket_timeout=0.5)
+        # One attempt per probe: this loop is the retry. (redis-py's own retries
+        # back off for seconds on a refused connection, so a server up in
+        # 50 ms was seen only after one of them.)
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2, socket_timeout=0.5,
+                             retry=Retry(NoBackoff(), 0))  # fmt: skip
         deadline = time.monotonic() + self.start_timeout
         try:
             while time.monotonic() < deadline:

@@ -3,8 +3,12 @@ comment submitted over HTTP is classified exactly once."""
 
 import re
 
+import pytest
+
 from bench import faults
 from bench.processes import Stack
+
+pytestmark = pytest.mark.slow
 
 
 def test_two_web_workers_and_three_classifiers_classify_each_comment_once(tmp_path):
