@@ -5,6 +5,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import redis
 
@@ -21,20 +22,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # told "used" rather than "expired"; any outcome burns the token.
 # captcha_check(key, now, thread, answer) -> outcome, issued_at ('' if unknown)
 # where answer is the normalised answer as text ('' when it is no number).
-CHECK_LUA = """
-local function captcha_check(key, now, thread, answer)
-  local value = redis.call('GET', key)
-  if not value then return 'expired', '' end
-  if value == 'used' then return 'used', '' end
-  redis.call('SET', key, 'used', 'KEEPTTL')
-  local expected, expires, issued, bound = string.match(value, '^([^|]*)|([^|]*)|([^|]*)|(.*)$')
-  if not expected then return 'expired', '' end
-  if tonumber(now) >= tonumber(expires) then return 'expired', issued end
-  if bound ~= thread then return 'thread', issued end
-  if answer == '' or answer ~= expected then return 'wrong', issued end
-  return 'ok', issued
-end
-"""
+# The check as a Lua function, so a caller (the comment store) can fold it
+# into its own atomic script without this package knowing about comments.
+CHECK_LUA = (Path(__file__).parent / "lua" / "check.lua").read_text(encoding="utf-8")
 _CHECK = CHECK_LUA + "return {captcha_check(KEYS[1], ARGV[1], ARGV[2], ARGV[3])}"
 
 # A question is written without going to the append-only file or replicas: it

@@ -65,7 +65,8 @@ def analyse(text: str) -> Analysed:
     marker while the rest is folded; only a text whose folding changed
     something is searched again (``promo point com`` becomes a link then).
     """
-    text = unicodedata.normalize("NFKC", html.unescape(html.unescape(text)))
+    # NUL marks the links below; a NUL of the text's own is just a space.
+    text = unicodedata.normalize("NFKC", html.unescape(html.unescape(text))).replace("\x00", " ")
     tricks = 0
     if not text.isascii():
         tricks = hidden_characters(text)

@@ -4,6 +4,8 @@ from hypothesis import strategies as st
 
 from captcha import normalise_answer
 
+pytestmark = pytest.mark.cluster
+
 
 @pytest.mark.parametrize(
     ("typed", "expected"),

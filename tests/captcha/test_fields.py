@@ -6,6 +6,8 @@ from captcha import ChallengeStore
 from captcha.fields import ArithmeticCaptcha, CaptchaField
 from tests.arith import solve
 
+pytestmark = pytest.mark.cluster
+
 
 @pytest.fixture
 def store(redis_client, clock):

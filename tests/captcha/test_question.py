@@ -1,6 +1,10 @@
 import random
 
+import pytest
+
 from captcha.question import MINUS, TIMES, make_question
+
+pytestmark = pytest.mark.cluster
 
 
 class Seeded:

@@ -6,6 +6,8 @@ import pytest
 from captcha import ChallengeStore, Expired, Used, Wrong, WrongThread
 from tests.arith import solve
 
+pytestmark = pytest.mark.cluster
+
 THREAD = "a-thread"
 
 

@@ -12,6 +12,8 @@ from moderation.store import (
 )
 from moderation.validation import CommentInput
 
+pytestmark = pytest.mark.cluster
+
 DATA = CommentInput(author="Léa", email="lea@example.org", body="Bonjour", url="")
 
 
