@@ -1,19 +1,17 @@
-"""The comment form under each article (Flask-WTF: CSRF on, CAPTCHA inside
-``validate_on_submit``)."""
+"""The comment form under each article (Flask-WTF: CSRF on). Its answer to
+the question is checked by the submission, like the API's."""
 
 from collections.abc import Callable
 
 from flask import request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
 from captcha import ChallengeStore
-from captcha.fields import ArithmeticCaptcha, CaptchaField
+from captcha.fields import CaptchaField
 from moderation import validation
-from moderation.services import services
 
 
 class Cleaned:
@@ -27,10 +25,6 @@ class Cleaned:
             field.data = self.rule(field.data)
         except validation.InvalidField as error:
             raise StopValidation(error.message) from error
-
-
-def _challenges() -> ChallengeStore:
-    return services().challenges
 
 
 class CommentForm(FlaskForm):
@@ -58,11 +52,9 @@ class CommentForm(FlaskForm):
     parent = HiddenField()  # the published comment a reply answers (see ?reply=)
     # The honeypot: hidden from people and assistive technology (see _comments.html).
     homepage = StringField(_l("Leave empty"), render_kw={"tabindex": "-1", "autocomplete": "off"})
-    captcha = CaptchaField(
-        _l("Question"),
-        [ArithmeticCaptcha(_challenges, lambda form: form.thread, lambda form: form.site,
-                           translate=gettext)],
-    )
+    # The answer is checked by the submission itself (moderation/submission.py),
+    # in the same atomic step that saves the comment; here it is only a field.
+    captcha = CaptchaField(_l("Question"))
 
     def __init__(self, thread: str, site: str = "default", **kwargs: object) -> None:
         # The HTML form's fields only: Flask-WTF would read a JSON body as the
@@ -75,13 +67,13 @@ class CommentForm(FlaskForm):
         self.site = site
 
     def validate(self, extra_validators: object = None) -> bool:
-        """Check the CAPTCHA last, and only when everything else is right,
-        so a typo in the e-mail address does not burn the reader's answer."""
+        """Every field but the answer, which only the submission checks: a typo
+        in the e-mail address then never burns the reader's answer."""
         fields_ok = True
         for name, field in self._fields.items():
             if name != "captcha" and not field.validate(self):
                 fields_ok = False
-        return fields_ok and self.captcha.validate(self)
+        return fields_ok
 
     def ask(self, challenges: ChallengeStore) -> None:
         """Put a fresh question on the form."""

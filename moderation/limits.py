@@ -24,13 +24,14 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import parse_many
 
+from moderation import keys
 from moderation.client_ip import limit_hash, network_of
 from moderation.validation import InvalidField, clean_email
 
 COMMENTS = "comments"  # the shared scopes: one bucket whichever route is used
 COMMENTS_BY_EMAIL = "comments-by-email"
 QUESTIONS = "questions"
-PREFIX = "limits"
+PREFIX = keys.LIMITS
 
 View = TypeVar("View", bound=Callable[..., object])
 

@@ -26,6 +26,8 @@ from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.registry import Collector
 
 from moderation.keys import SiteKeys
+from moderation.store.ids import created_at_of
+from moderation.store.layout import STATUSES
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -64,8 +66,7 @@ class RedisCollector(Collector):
         self.now = now
 
     def collect(self) -> Iterator[GaugeMetricFamily | InfoMetricFamily]:
-        from moderation.models import ModelRegistry  # the store counts into this module
-        from moderation.store import STATUSES, created_at_of
+        from moderation.models import ModelRegistry  # loads scikit-learn: only when scraped
 
         depth = GaugeMetricFamily(
             "comments_queue_depth", "Comments in each status.", labels=["site", "status"]
@@ -111,3 +112,9 @@ def exposition(collector: RedisCollector) -> bytes:
         own = generate_latest(REGISTRY)
     registry.register(collector)
     return own + generate_latest(registry)
+
+
+def observe(event: str, payload: dict[str, str]) -> None:
+    """A comment store's listener (see CommentStore.listeners): count decisions."""
+    if event == "comment.decided":
+        DECISIONS.labels(payload["status"], payload["via"]).inc()

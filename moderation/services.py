@@ -14,7 +14,8 @@ from redis.backoff import ExponentialBackoff
 from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
 
-from captcha import ChallengeStore
+from captcha import ChallengeStore, Expired
+from moderation import keys, metrics
 from moderation.accounts import Accounts
 from moderation.articles import ArticleLibrary
 from moderation.audit import AuditLog
@@ -23,6 +24,7 @@ from moderation.read_cache import PageCache
 from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.sites import SiteRegistry
 from moderation.store import CommentStore
+from moderation.submission import Rules, Submitter
 
 if TYPE_CHECKING:
     from moderation.explanations import Explainer
@@ -43,6 +45,7 @@ class Services:
     sites: SiteRegistry
     clock: Callable[[], float] = time.time
     pages: PageCache = field(default_factory=PageCache)  # rendered approved-comment pages
+    submitter: Submitter | None = None  # made in build(): it needs the store_for above
     _stores: dict[str, CommentStore] = field(default_factory=dict)
     _explainer: "Explainer | None" = None
 
@@ -56,7 +59,17 @@ class Services:
         store = self._stores.get(site)
         if store is None:
             store = self._stores[site] = CommentStore(self.redis, site=site, clock=self.clock)
+            store.listeners.append(metrics.observe)
         return store
+
+    def challenge_key(self, token: str, site: str) -> str:
+        """The key of a reader's CAPTCHA token on ``site``; for what cannot be a
+        token, a key that never exists: the submission then answers "expired",
+        after the lock-out has had its say."""
+        try:
+            return self.challenges.key_for(token, namespace=site)
+        except Expired:
+            return self.challenges.key("~not-a-token", namespace=site)
 
     def explainer(self) -> "Explainer":
         """Made on first use: only moderator pages need the model in memory."""
@@ -128,15 +141,16 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         config["REDIS_URL"], config["REDIS_SOCKET_TIMEOUT"]
     )
     folders = [CONTENT, Path(config["ARTICLES_DIR"] or Path(app.instance_path) / "articles")]
-    return Services(
+    made = Services(
         redis=client,
         challenges=ChallengeStore(
             client,
+            prefix=keys.CAPTCHA,
             ttl=config["CAPTCHA_TTL"],
             clock=clock,
             allow_multiply=config["CAPTCHA_MULTIPLY"],
         ),
-        comments=CommentStore(client, clock=clock),
+        comments=_observed(CommentStore(client, clock=clock)),
         queue=ReviewQueue(client),
         articles=ArticleLibrary(folders),
         ip_secret=config["SECRET_KEY"].encode(),
@@ -145,6 +159,19 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         sites=SiteRegistry(client, clock=clock),
         clock=clock,
     )
+    made.submitter = Submitter(
+        client, made.store_for, made.challenge_key, made.ip_secret,
+        Rules(wrong_limit=config["WRONG_ANSWERS_LIMIT"],
+              wrong_window=config["WRONG_ANSWERS_WINDOW"],
+              min_fill_seconds=config["MIN_FILL_SECONDS"]),
+        clock=clock,
+    )  # fmt: skip
+    return made
+
+
+def _observed(store: CommentStore) -> CommentStore:
+    store.listeners.append(metrics.observe)
+    return store
 
 
 def services() -> Services:

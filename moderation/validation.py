@@ -5,13 +5,13 @@ Each ``clean_*`` function returns the value to store or raises
 """
 
 import unicodedata
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from moderation import xmlchars
+from moderation.store.records import CommentInput
 
 AUTHOR_MAX = 80
 BODY_MAX = 5000
@@ -28,14 +28,6 @@ class InvalidField(ValueError):
         self.field = field
         self.code = code
         self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class CommentInput:
-    author: str
-    email: str
-    body: str
-    url: str
 
 
 # What undecodable bytes become (a form's lone surrogate arrives as such bytes):

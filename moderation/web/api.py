@@ -1,22 +1,21 @@
 """The public JSON API (``/api/v1``)."""
 
 import json
-import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from captcha import CaptchaError, Wrong, raise_for
+from captcha import CaptchaError, raise_for
 from captcha.errors import OUTCOMES
-from moderation import bot_traps, metrics
+from moderation import bot_traps
 from moderation.articles import is_slug
-from moderation.client_ip import ip_hash
 from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
-from moderation.sites import DEFAULT
+from moderation.sites import DEFAULT, THREAD_NAME
 from moderation.store import InvalidParent, is_comment_id, new_comment_id
+from moderation.submission import Attempt
 from moderation.validation import InvalidField, clean_comment
 from moderation.web import cached, openapi
 from moderation.web.body import json_object
@@ -29,7 +28,6 @@ PAGE_MAX = 500
 
 
 # A registered site names its threads itself (typically its article slugs).
-SITE_THREAD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
 
 
 @bp.after_request
@@ -51,7 +49,7 @@ def _known_thread(thread: str | None, field: str = "thread") -> str:
     if not thread:
         raise ApiError(400, "required", _("The thread parameter is required."), field)
     if _site() != DEFAULT:
-        if not SITE_THREAD.fullmatch(thread):
+        if not THREAD_NAME.fullmatch(thread):
             raise ApiError(400, "invalid_thread", _("Invalid discussion identifier."), field)
         return thread
     if not is_slug(thread):
@@ -131,8 +129,7 @@ def challenge() -> Response:
     site = _site()
     svc = services()
     # Two reads, then a write that skips the disk (see ChallengeStore.issue).
-    limit = current_app.config["WRONG_ANSWERS_LIMIT"]
-    wait = bot_traps.too_many_wrong(svc.redis, client_key(), limit)
+    wait = svc.submitter.locked_out(site, client_key())
     if wait:
         message = _("Too many wrong answers: try again later.")
         response = api_error(429, "too_many_wrong_answers", message, "thread")
@@ -157,43 +154,28 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
         raise ApiError(400, error.code, error.message, error.field) from error
     token, answer = _captcha(body)
     parent = _parent(body.get("parent"))
-    svc = services()
     site = _site()
-    store = svc.store_for(site)
-    # Inputs are checked first, so a typo does not burn the reader's answer.
-    # A locked-out client is refused whichever question it answers.
-    who, config = client_key(), current_app.config
-    wait = bot_traps.reserve_answer(svc.redis, who, config["WRONG_ANSWERS_LIMIT"],
-                                    config["WRONG_ANSWERS_WINDOW"])  # fmt: skip
-    if wait:
-        message = _("Too many wrong answers: try again later.")
-        response = api_error(429, "too_many_wrong_answers", message, "captcha")
-        return response, 429, {"Retry-After": str(wait)}
-    # Then one script checks the answer, springs the bot traps and saves.
-    wrong = False
+    attempt = Attempt(
+        site=site, thread=thread, data=data, token=token, answer=answer, client=client_key(),
+        remote_addr=request.remote_addr, user_agent=request.user_agent.string,
+        honeypot=body.get(bot_traps.HONEYPOT) not in (None, ""), parent=parent,
+    )  # fmt: skip
+    # Inputs were checked first, so a typo does not burn the reader's answer;
+    # then one script applies the lock-out, checks the answer, springs the
+    # traps, saves and queues (moderation/submission.py).
     try:
-        submission = store.submit(
-            thread, data,
-            challenge_key=svc.challenges.key_for(token, namespace=site), answer=answer,
-            honeypot=body.get(bot_traps.HONEYPOT) not in (None, ""),
-            min_fill_seconds=current_app.config["MIN_FILL_SECONDS"],
-            ip_hash=ip_hash(svc.ip_secret, request.remote_addr, svc.clock()),
-            user_agent=request.user_agent.string, parent=parent,
-        )  # fmt: skip
-        metrics.CAPTCHA_CHECKS.labels(
-            submission.outcome if submission.outcome in OUTCOMES else "ok"
-        ).inc()
-        for trap in submission.traps:
-            metrics.BOT_TRAPS.labels(trap).inc()
-        if submission.outcome in OUTCOMES:
-            raise_for(submission.outcome)
+        submission = services().submitter.submit(attempt)
     except InvalidParent as error:
         raise ApiError(400, error.code, PARENT_MESSAGES[error.code], "parent") from error
+    if submission.outcome == "locked":
+        message = _("Too many wrong answers: try again later.")
+        response = api_error(429, "too_many_wrong_answers", message, "captcha")
+        return response, 429, {"Retry-After": str(submission.retry_after)}
+    try:
+        if submission.outcome in OUTCOMES:
+            raise_for(submission.outcome)
     except CaptchaError as error:
-        wrong = isinstance(error, Wrong)
         raise ApiError(403, error.code, _(str(error)), "captcha.answer") from error
-    finally:
-        bot_traps.settle_answer(svc.redis, who, wrong)
     if submission.comment is None:  # trapped: answered exactly like a success, stored nowhere
         comment_id = new_comment_id(submission.at)
     else:

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Request
 from flask_babel import gettext as _
 
-from moderation.web.errors import ApiError
+from moderation.web.api_errors import ApiError
 
 # Our bodies nest two levels; a limit far below the interpreter's stack keeps
 # any later walk over a parsed body (validation, logging) from recursing deep.

@@ -4,13 +4,17 @@ as a page elsewhere."""
 import logging
 
 import redis
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from moderation.limits import retry_after
 from moderation.store import is_comment_id
+from moderation.web.api_errors import ApiError, api_error
+from moderation.web.body import JSONSafeRequest
+
+__all__ = ["ApiError", "api_error"]  # where most callers look for them
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +43,6 @@ MESSAGES = {
 }
 
 
-THREAD_PAGES = {"pages.article", "pages.site_thread"}
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
-
-
 def page_args(cursor_field: str, default_limit: int, maximum: int) -> tuple[str | None, int]:
     """A list request's cursor (a comment id, or None) and limit (1 to
     ``maximum``); 400 naming the parameter otherwise."""
@@ -64,17 +56,6 @@ def page_args(cursor_field: str, default_limit: int, maximum: int) -> tuple[str 
     return cursor, int(limit)
 
 
-def api_error(status: int, code: str, message: str, field: str | None = None) -> Response:
-    error: dict[str, str] = {"code": code, "message": str(message)}
-    if field is not None:
-        error["field"] = field
-    response = jsonify({"error": error})
-    response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
-    response.vary.add("Accept-Language")  # the message is in the asked language
-    return response
-
-
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -86,8 +67,6 @@ def _page(status: int, message: str) -> tuple[str, int]:
 def register(app: Flask) -> None:
     # Every request.get_json of the app (our views, Flask-WTF, the limiter's key
     # functions) parses through web/body.py: no body gets a 500, however nested.
-    from moderation.web.body import JSONSafeRequest
-
     app.request_class = JSONSafeRequest
 
     @app.errorhandler(ApiError)
@@ -113,15 +92,13 @@ def register(app: Flask) -> None:
             response.headers["Retry-After"] = str(retry_after(error))
         return response
 
-    @app.errorhandler(redis.RedisError)
-    def on_store_error(error: redis.RedisError) -> Response | tuple[str, int]:
-        log.warning("Redis unavailable: %s", error)
-        if _wants_json():
-            return api_error(503, "store_unavailable", str(MESSAGES[503]))
-        if request.method == "POST" and request.endpoint in THREAD_PAGES:
-            # Raised before the view (the rate limiter could not reach Redis):
-            # still give the reader their text back.
-            from moderation.web.pages import store_down
+    app.errorhandler(redis.RedisError)(store_error)
 
-            return store_down()
-        return _page(503, str(MESSAGES[503]))
+
+def store_error(error: redis.RedisError) -> Response | tuple[str, int]:
+    """Redis is out of reach: 503, as JSON for the API, else a page (the
+    comment pages give the reader's text back: see pages.py)."""
+    log.warning("Redis unavailable: %s", error)
+    if _wants_json():
+        return api_error(503, "store_unavailable", str(MESSAGES[503]))
+    return _page(503, str(MESSAGES[503]))

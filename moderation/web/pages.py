@@ -7,29 +7,29 @@ import redis
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from captcha import Wrong
-from moderation import bot_traps, i18n, metrics
+from captcha.errors import OUTCOMES
+from moderation import i18n
 from moderation.articles import Article
-from moderation.client_ip import ip_hash
 from moderation.forms import CommentForm
 from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
-from moderation.sites import DEFAULT
+from moderation.sites import DEFAULT, THREAD_NAME
 from moderation.store import Comment, InvalidParent
+from moderation.submission import Attempt
 from moderation.validation import CommentInput
-from moderation.web.api import PARENT_MESSAGES, SITE_THREAD
+from moderation.web import errors
+from moderation.web.api import PARENT_MESSAGES
 
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
@@ -100,8 +100,7 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
         wanted = request.args.get("reply") if request.method == "GET" else form.parent.data
         replying_to = next((c for c in comments if c.id == wanted and not c.parent), None)
         form.parent.data = replying_to.id if replying_to else ""
-        limit = current_app.config["WRONG_ANSWERS_LIMIT"]
-        if bot_traps.too_many_wrong(svc.redis, client_key(), limit):
+        if svc.submitter.locked_out(target.site, client_key()):
             notice = notice or TOO_MANY_WRONG
             status = max(status, 429)
         elif wait := spend_question():
@@ -140,7 +139,7 @@ def find_thread(site: str, thread: str) -> Thread:
         if article is None:
             abort(404)
         return Thread(DEFAULT, thread, article)
-    if services().sites.get(site) is None or not SITE_THREAD.fullmatch(thread):
+    if services().sites.get(site) is None or not THREAD_NAME.fullmatch(thread):
         abort(404)
     return Thread(site, thread, None)
 
@@ -176,60 +175,44 @@ def _thread_page(target: Thread) -> tuple | Response:
     form = CommentForm(thread=target.thread, site=target.site)
     if request.method == "GET":
         return _render(target, form)
-    svc = services()
-    who, config = client_key(), current_app.config
     try:
-        # A locked-out client is refused whichever question it answers, even
-        # one fetched before the lock (see bot_traps.reserve_answer).
-        if bot_traps.reserve_answer(svc.redis, who, config["WRONG_ANSWERS_LIMIT"],
-                                    config["WRONG_ANSWERS_WINDOW"]):  # fmt: skip
-            return _render(target, form, 429, TOO_MANY_WRONG)
-        try:
-            valid = form.validate_on_submit()
-        finally:
-            bot_traps.settle_answer(svc.redis, who, isinstance(form.captcha.captcha_error, Wrong))
-        _count_captcha(form.captcha)
-        if valid:
-            now = svc.clock()
-            traps = bot_traps.caught(form.homepage.data, form.captcha.passed.issued_at, now,
-                                     current_app.config["MIN_FILL_SECONDS"])  # fmt: skip
-            if traps:  # the same answer as a success; nothing stored
-                bot_traps.count(svc.redis, target.site, traps)
-                for trap in traps:
-                    metrics.BOT_TRAPS.labels(trap).inc()
-                flash(str(PENDING), "pending")
-                return redirect(target.action + "#commentaires", 303)
-            svc.store_for(target.site).save(
-                target.thread,
-                CommentInput(author=form.author.data, email=form.email.data,
-                             body=form.body.data, url=form.url.data),
-                ip_hash=ip_hash(svc.ip_secret, request.remote_addr, svc.clock()),
-                user_agent=request.user_agent.string, parent=form.parent.data or "",
-            )  # fmt: skip
-            flash(str(PENDING), "pending")
-            return redirect(target.action + "#commentaires", 303)
+        if not form.validate_on_submit():  # every field but the answer, checked below
+            return _render(target, form, 400)
+        attempt = Attempt(
+            site=target.site, thread=target.thread,
+            data=CommentInput(author=form.author.data, email=form.email.data,
+                              body=form.body.data, url=form.url.data),
+            token=form.captcha_token.data or "", answer=form.captcha.data, client=client_key(),
+            remote_addr=request.remote_addr, user_agent=request.user_agent.string,
+            honeypot=form.homepage.data not in (None, ""), parent=form.parent.data or "",
+        )  # fmt: skip
+        # One script applies the lock-out, checks the answer, springs the bot
+        # traps, saves and queues: the API's own path (moderation/submission.py).
+        submission = services().submitter.submit(attempt)
     except InvalidParent as error:
         form.parent.data = ""
         return _render(target, form, 400, PARENT_MESSAGES[error.code])
     except redis.RedisError as error:
         log.warning("Redis unavailable while saving a comment: %s", error)
         return _render(target, form, 503, STORE_DOWN)
-    status = 403 if form.captcha.captcha_error else 400
-    return _render(target, form, status)
+    if submission.outcome == "locked":
+        return _render(target, form, 429, TOO_MANY_WRONG)
+    if submission.outcome in OUTCOMES:  # the reader's text stays, with a new question
+        form.captcha.errors = [gettext(OUTCOMES[submission.outcome].message)]
+        return _render(target, form, 403)
+    # Saved, or caught by a bot trap: the same answer, so a bot learns nothing.
+    flash(str(PENDING), "pending")
+    return redirect(target.action + "#commentaires", 303)
 
 
-def _count_captcha(field: object) -> None:
-    """The outcome of the form's CAPTCHA check, if it was checked at all (other
-    fields' errors or a missing token stop validation before it)."""
-    error = getattr(field, "captcha_error", None)
-    if error is not None:
-        metrics.CAPTCHA_CHECKS.labels(error.code.removeprefix("captcha_")).inc()
-    elif getattr(field, "passed", None) is not None:
-        metrics.CAPTCHA_CHECKS.labels("ok").inc()
-
-
-def store_down() -> tuple:
-    """The thread page with the reader's text kept, when Redis failed early."""
+@bp.errorhandler(redis.RedisError)
+def store_down(error: redis.RedisError) -> tuple | Response:
+    """Redis failed before the view could answer (the rate limiter could not
+    reach it, say): a comment sent still gets the thread page back with the
+    reader's text kept; anything else the app's own 503."""
+    if request.method != "POST":
+        return errors.store_error(error)
+    log.warning("Redis unavailable before saving a comment: %s", error)
     target = _request_target()
     return _render(target, CommentForm(thread=target.thread, site=target.site), 503, STORE_DOWN)
 
