@@ -28,7 +28,7 @@ from moderation.queue import QueueEntry, ReviewQueue
 from moderation.routing import text_scores
 from moderation.store import CommentStore, Verdict, created_at_of
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("moderation.worker")  # the name its log lines have always carried
 
 # Redis unreachable or too slow: wait and try again, never give up on entries.
 OUTAGE = (redis.ConnectionError, redis.TimeoutError)
