@@ -1,12 +1,13 @@
 # `make run` serves the site on http://127.0.0.1:8000 (embedded Redis unless REDIS_URL is set).
 # `make test` runs ruff and the whole test suite (installs Chromium through apt when missing).
+# `make test-fast` runs ruff and the tests that are not slow, browser or Redis Cluster runs.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint browser bench clean translations catalogs
+.PHONY: run test test-fast lint browser luacheck bench clean translations catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,17 +41,23 @@ run: $(VENV)/.run-installed translations
 browser:
 	@sh scripts/apt-ensure.sh /usr/bin/chromium chromium
 
+# The store's Lua scripts are linted by a test (tests/moderation/test_store_scripts.py).
+luacheck:
+	@sh scripts/apt-ensure.sh /usr/bin/luacheck lua-check
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
-# The store, queue, CAPTCHA, API and worker tests run again on a real
-# three-master Redis Cluster: the same code, hash tags only.
-CLUSTER_TESTS := tests/captcha tests/moderation/test_store.py tests/moderation/test_queue.py \
-	tests/moderation/test_worker.py tests/moderation/test_api.py tests/moderation/test_limits.py
-
-test: $(VENV)/.test-installed translations browser lint
+# The store, queue, CAPTCHA, API, limits and worker tests (marked `cluster`)
+# run again on a real three-master Redis Cluster: the same code, hash tags only.
+test: $(VENV)/.test-installed translations browser luacheck lint
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest -q --redis-cluster $(CLUSTER_TESTS)
+	$(BIN)/python -m pytest -q --redis-cluster -m cluster
+
+# Under a minute: one redis-server, no process of ours (marked `slow`: gunicorn,
+# workers, the fault and scale suites), no Chromium, no Redis Cluster pass.
+test-fast: $(VENV)/.test-installed translations luacheck lint
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 # Every figure of the benchmark contract (about 3 minutes; QUICK=1 for under 2).
 bench: $(VENV)/.test-installed translations

@@ -24,9 +24,10 @@ import redis
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from moderation import keys
 from moderation.i18n import LANGUAGES
 
-P = "acct:{accounts}:"
+P = keys.ACCOUNTS
 PASSWORD_MIN = 12
 OWNER, MODERATOR = "owner", "moderator"
 ROLES = (OWNER, MODERATOR)

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 import redis
 
-from moderation.keys import SiteKeys
-
-TEAM_AUDIT = "acct:{accounts}:audit"
+from moderation.keys import TEAM_AUDIT, SiteKeys
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ class BurstDetector:
     def _band_keys(self, fingerprint: int) -> list[str]:
         mask = (1 << BAND_BITS) - 1
         return [
-            f"dup:{self.keys.tag}:{band}:{fingerprint >> (band * BAND_BITS) & mask:02x}"
+            self.keys.burst_band(band, fingerprint >> (band * BAND_BITS) & mask)
             for band in range(BANDS)
         ]
 

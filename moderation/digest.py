@@ -14,10 +14,11 @@ from urllib.parse import urlencode
 
 import redis
 
+from moderation import keys
 from moderation.accounts import Accounts
 from moderation.store import CommentStore
 
-LOCK = "digest:{digest}:sent"
+LOCK = keys.DIGEST_SENT
 SHOWN = 20  # comments listed in one message; the count says how many in all
 _ENGLISH = gettext.NullTranslations()  # the ids themselves
 

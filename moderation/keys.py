@@ -2,10 +2,22 @@
 
 All keys of one site carry the hash tag ``{site}`` so that a comment, its
 thread index and its queue entry share one Redis Cluster slot and one
-MULTI/Lua step can cover them.
+MULTI/Lua step can cover them. What is not a site's has a tag of its own,
+one per module that owns it, so each module's steps stay in one slot too.
 """
 
 from dataclasses import dataclass
+
+# Prefixes of the keys that belong to no site; their modules build the rest.
+ACCOUNTS = "acct:{accounts}:"  # accounts, sessions, invitations, 2FA, the team's log
+LOGIN_GUARD = ACCOUNTS + "login:"  # sign-in failure counters (login_guard.py)
+TEAM_AUDIT = ACCOUNTS + "audit"
+SITES = "site:{sites}:"
+WEBHOOKS = "hook:{hooks}:"  # hooks, their queue and retries in one slot
+MODELS = "model:{models}:"
+DIGEST_SENT = "digest:{digest}:sent"  # when the moderators' digest last went out
+LIMITS = "limits"  # Flask-Limiter's own prefix for its moving windows
+CAPTCHA = "captcha"  # the challenge store's prefix; its namespace is the site's tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +83,15 @@ class SiteKeys:
     def feedback(self) -> str:
         """Decisions as labelled examples for the classifier."""
         return f"feedback:{self.tag}"
+
+    def wrong_answers(self, client: str) -> str:
+        """Wrong CAPTCHA answers of one client (a counter's key, see limits.py)
+        on this site: in the site's slot, so the submission script counts it."""
+        return f"wrong:{self.tag}:{client}"
+
+    def burst_band(self, band: int, value: int) -> str:
+        """Near-duplicate fingerprints sharing one band value (bursts.py)."""
+        return f"dup:{self.tag}:{band}:{value:02x}"
 
     @property
     def domains(self) -> str:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import redis
 
+from moderation import keys
 from moderation.accounts import login_key
 
-P = "acct:{accounts}:login:"
+P = keys.LOGIN_GUARD
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ import classifiers
 from classifiers import bands as score_bands
 from classifiers import persistence
 from classifiers.model import SpamClassifier
+from moderation import keys
 
-P = "model:{models}:"
+P = keys.MODELS
 DEFAULT_MODEL = "default_model.npz"
 
 

@@ -28,7 +28,6 @@ from moderation.store import (
 
 DAY = 86400.0
 _BATCH = 500
-_PERSONAL = ("email", "agent", "ip_hash")
 
 
 class Privacy:
@@ -58,10 +57,7 @@ class Privacy:
             for status in STATUSES:
                 ids = store.ids_before(status, cutoff, after)
                 for start in range(0, len(ids), _BATCH):
-                    with self.client.pipeline(transaction=False) as pipe:
-                        for comment_id in ids[start : start + _BATCH]:
-                            pipe.hdel(keys.comment(comment_id), *_PERSONAL)
-                        touched += sum(1 for removed in pipe.execute() if removed)
+                    touched += store.forget_personal(ids[start : start + _BATCH])
             # Decisions older than the cutoff carry e-mails too: drop them.
             minid = str(int(created_at_of(cutoff) * 1000))
             self.client.xtrim(keys.feedback, minid=minid, approximate=False)

@@ -14,9 +14,14 @@ from urllib.parse import urlsplit
 
 import redis
 
-P = "site:{sites}:"
+from moderation import keys
+
+P = keys.SITES
 DEFAULT = "default"
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+# A registered site's thread: the name the widget or an import gives it. No
+# ':', '{' or '}' can reach a key name through it.
+THREAD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
 
 
 class SiteError(ValueError):

@@ -1,5 +1,6 @@
-"""Comments in and out: JSON Lines export and import, and imports from
-WordPress (WXR) and Disqus exports.
+"""Comments in and out: JSON Lines export, and the import of records read
+from any export file (``import_formats.py`` reads ours, WordPress's and
+Disqus's).
 
 An imported comment keeps its time, author, approval state and the comment
 it answers; its id is derived from its source and original id, so running an
@@ -16,22 +17,18 @@ thread's keys), and characters XML 1.0 forbids are dropped from every text
 field (they would make the feeds unreadable), the records changed counted.
 """
 
-import html
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from html.parser import HTMLParser
-from typing import IO, Any
+from typing import IO
 
-import defusedxml.ElementTree as SafeET
+import redis
 
 from moderation import sites, xmlchars
 from moderation.articles import SLUG_MAX, is_slug
 from moderation.store import (
     ANONYMOUS,
-    STATUSES,
     Comment,
     CommentStore,
     created_at_of,
@@ -40,7 +37,6 @@ from moderation.store import (
     stable_id,
 )
 from moderation.validation import AUTHOR_MAX, BODY_MAX, InvalidField, clean_email, clean_url
-from moderation.web.api import SITE_THREAD
 
 EXPORT_FIELDS = ("site", "id", "thread", "parent", "status", "author", "email", "url", "body",
                  "created_at", "updated_at", "score", "model_version", "rules",
@@ -102,7 +98,7 @@ def thread_problem(site: str, thread: object) -> str | None:
             return None
         return (f"invalid thread name {thread!r} (an article's slug: lower-case letters, "
                 f"digits and '-', {SLUG_MAX} at most)")  # fmt: skip
-    if SITE_THREAD.fullmatch(thread):
+    if sites.THREAD_NAME.fullmatch(thread):
         return None
     return (f"invalid thread name {thread!r} (letters, digits, '.', '_', '~' and '-', "
             "128 at most)")  # fmt: skip
@@ -160,7 +156,7 @@ def import_records(store: CommentStore, source: str, records: Iterable[Record]) 
             counts.skipped += 1
             counts.problems.append(f"{record.where}: skipped, {problem}")
             continue
-        if _drop_forbidden(record):
+        if drop_forbidden(record):
             counts.changed += 1
         body = record.body.strip()[:BODY_MAX]
         if not body:
@@ -182,8 +178,9 @@ def import_records(store: CommentStore, source: str, records: Iterable[Record]) 
             published.add(comment_id)
         comment = Comment(
             id=comment_id, site=store.site, thread=record.thread,
-            author=_line(record.author)[:AUTHOR_MAX] or ANONYMOUS, email=_email(record.email),
-            url=_url(record.url), body=body, status=record.status,
+            author=one_line(record.author)[:AUTHOR_MAX] or ANONYMOUS,
+            email=clean_or_blank_email(record.email),
+            url=clean_or_blank_url(record.url), body=body, status=record.status,
             created_at=created_at_of(comment_id), parent=parent,
             score=record.extra.get("score", ""),
             model_version=record.extra.get("model_version", ""),
@@ -196,131 +193,23 @@ def import_records(store: CommentStore, source: str, records: Iterable[Record]) 
     return counts
 
 
-def read_jsonl(lines: Iterable[str]) -> Iterator[Record]:
-    """What :func:`export_jsonl` wrote (all sites' rows; the caller filters)."""
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row: dict[str, Any] = json.loads(line)
-            yield Record(
-                source_id=row["id"], thread=row["thread"], author=row.get("author", ""),
-                email=row.get("email", ""), url=row.get("url", ""), body=row["body"],
-                status=row["status"] if row.get("status") in STATUSES else "review",
-                created_at=_time(row["created_at"]), parent=row.get("parent") or "",
-                user_agent=row.get("user_agent", ""), line=number,
-                extra={name: str(row[name]) for name in ("score", "model_version", "rules",
-                       "updated_at", "site") if row.get(name)},
-            )  # fmt: skip
-        except (ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"line {number}: not a comment ({error})") from error
+class UnknownSite(ValueError):
+    """Records go to a site that is not registered."""
 
 
-WORDPRESS_STATUS = {"1": "approved", "0": "review", "spam": "spam", "trash": "rejected"}
+def import_by_site(
+    client: redis.Redis, source: str, grouped: dict[str, list[Record]]
+) -> Iterator[tuple[str, Counts]]:
+    """Import each site's records (grouped by :func:`by_site`) in turn, giving
+    each site's counts once it is done. Raises :class:`UnknownSite` on reaching
+    a site not registered; the sites before it stay imported."""
+    known = set(sites.SiteRegistry(client).names())
+    for name, group in grouped.items():
+        if name not in known:
+            raise UnknownSite(f"unknown site {name!r}: add it with `moderation site add`")
+        yield name, import_records(CommentStore(client, name), source, group)
 
-
-def read_wordpress(source: IO[bytes]) -> Iterator[Record]:
-    """Comments of a WordPress export (WXR, any version); pingbacks and
-    trackbacks are left out. The thread is the post's slug."""
-    root = SafeET.parse(source).getroot()
-    for item in _all(root, "item"):
-        thread = _child_text(item, "post_name") or _child_text(item, "post_id")
-        for entry in _all(item, "comment"):
-            if _child_text(entry, "comment_type") not in ("", "comment"):
-                continue
-            parent = _child_text(entry, "comment_parent")
-            yield Record(
-                source_id=_child_text(entry, "comment_id"), thread=thread,
-                author=_child_text(entry, "comment_author"),
-                email=_child_text(entry, "comment_author_email"),
-                url=_child_text(entry, "comment_author_url"),
-                body=html_to_text(_child_text(entry, "comment_content")),
-                status=WORDPRESS_STATUS.get(_child_text(entry, "comment_approved"), "review"),
-                created_at=_time(_child_text(entry, "comment_date_gmt").replace(" ", "T") + "Z"),
-                parent="" if parent == "0" else parent,  # "0": answers nobody
-                user_agent=_child_text(entry, "comment_agent"),
-            )  # fmt: skip
-
-
-def read_disqus(source: IO[bytes]) -> Iterator[Record]:
-    """Posts of a Disqus export. The thread is the page's identifier, else
-    the last part of its address."""
-    root = SafeET.parse(source).getroot()
-    threads = {}
-    for element in root:
-        if _local(element.tag) == "thread" and _dsq_id(element):
-            identifier = _child_text(element, "id")
-            link = _child_text(element, "link")
-            threads[_dsq_id(element)] = identifier or link.rstrip("/").rsplit("/", 1)[-1]
-    for post in root:
-        if _local(post.tag) != "post":
-            continue
-        author = next(_all(post, "author"), None)
-        thread_ref = next((e for e in post if _local(e.tag) == "thread"), None)
-        parent_ref = next((e for e in post if _local(e.tag) == "parent"), None)
-        if _child_text(post, "isSpam") == "true":
-            status = "spam"
-        elif _child_text(post, "isDeleted") == "true":
-            status = "rejected"
-        elif _child_text(post, "isApproved") == "false":
-            status = "review"
-        else:
-            status = "approved"
-        yield Record(
-            source_id=_dsq_id(post),
-            thread=threads.get(_dsq_id(thread_ref) if thread_ref is not None else "", ""),
-            author=_child_text(author, "name") if author is not None else "",
-            email=_child_text(author, "email") if author is not None else "",
-            url="", body=html_to_text(_child_text(post, "message")), status=status,
-            created_at=_time(_child_text(post, "createdAt")),
-            parent=_dsq_id(parent_ref) if parent_ref is not None else "",
-        )  # fmt: skip
-
-
-# --- helpers ---------------------------------------------------------------
-
-
-class _Text(HTMLParser):
-    BREAKS = {"p", "div", "blockquote", "li", "pre", "h1", "h2", "h3", "h4"}
-    HIDDEN = {"script", "style"}  # their content is not text a reader saw
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in self.HIDDEN:
-            self.hidden += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in self.BREAKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self.BREAKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def html_to_text(markup: str) -> str:
-    """Comment HTML of another system as our plain text: tags dropped,
-    paragraphs kept as blank lines, entities decoded."""
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    text = html.unescape("".join(parser.parts))
-    text = re.sub(r"[^\S\n\t]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def _drop_forbidden(record: Record) -> bool:
+def drop_forbidden(record: Record) -> bool:
     """Drop the characters XML 1.0 forbids from ``record``'s text; whether any were."""
     changed = False
     for name in ("source_id", "author", "email", "url", "body", "parent", "user_agent"):
@@ -333,47 +222,15 @@ def _drop_forbidden(record: Record) -> bool:
             record.extra[name] = xmlchars.drop_forbidden(value)
             changed = True
     return changed
-
-
-def _line(text: str) -> str:
+def one_line(text: str) -> str:
     return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
-
-
-def _email(value: str) -> str:
+def clean_or_blank_email(value: str) -> str:
     try:
         return clean_email(value)
     except InvalidField:
         return ""
-
-
-def _url(value: str) -> str:
+def clean_or_blank_url(value: str) -> str:
     try:
         return clean_url(value)
     except InvalidField:
         return ""
-
-
-def _time(value: str) -> float:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _all(parent: Any, name: str) -> Iterator[Any]:
-    return (element for element in parent.iter() if _local(element.tag) == name)
-
-
-def _child_text(parent: Any, name: str) -> str:
-    for element in parent:
-        if _local(element.tag) == name:
-            return (element.text or "").strip()
-    return ""
-
-
-def _dsq_id(element: Any) -> str:
-    return next((value for key, value in element.attrib.items() if _local(key) == "id"), "")

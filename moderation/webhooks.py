@@ -28,9 +28,11 @@ from dataclasses import asdict, dataclass
 
 import redis
 
+from moderation import keys
+
 log = logging.getLogger(__name__)
 
-P = "hook:{hooks}:"  # one hash tag: hooks, queue and retries in one slot
+P = keys.WEBHOOKS
 EVENTS = ("comment.created", "comment.decided")
 MAX_ATTEMPTS = 8
 FIRST_RETRY = 10.0

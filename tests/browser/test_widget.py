@@ -330,12 +330,12 @@ def test_data_lang_fr_wins_over_an_english_host_page(browser, registered, live_s
 def test_a_reader_locked_out_of_questions_is_told_why(
     app, browser, registered, live_server, redis_client
 ):
-    from moderation.bot_traps import wrong_key
+    from moderation.keys import SiteKeys
     from moderation.limits import client_key
 
     with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         who = client_key()
-    redis_client.set(wrong_key(who), 99, ex=600)  # too many wrong answers today
+    redis_client.set(SiteKeys("journal").wrong_answers(who), 99, ex=600)  # too many wrong
     origin, pages = registered
     pages["/en.html"] = host_page(live_server, "story-1", lang="en")
     page, _dialogs, _errors = open_host(browser, origin, "/en.html")

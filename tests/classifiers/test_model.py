@@ -27,6 +27,7 @@ def test_init_only_stores_parameters():
     assert SpamClassifier(**model.get_params()).get_params() == model.get_params()
 
 
+@pytest.mark.slow  # the `fitted` model: a full fit, 3 s
 def test_predict_proba_shape_and_sense(fitted):
     probability = fitted.predict_proba([SPAM, HAM, "plain text works too"])
     assert probability.shape == (3, 2)
@@ -45,6 +46,7 @@ def test_fitting_is_deterministic(seed_examples):
     np.testing.assert_array_equal(one, two)
 
 
+@pytest.mark.slow
 def test_partial_fit_moves_the_score_towards_new_labels(seed_examples):
     model = SpamClassifier().fit(
         [e.sample for e in seed_examples], [e.label for e in seed_examples]
@@ -62,6 +64,7 @@ def test_partial_fit_from_scratch(seed_examples):
     assert model.predict_proba([HAM]).shape == (1, 2)
 
 
+@pytest.mark.slow  # the `fitted` model: a full fit, 3 s
 def test_explain_names_real_words_and_signals(fitted):
     contributions = fitted.explain(SPAM, top=8)
     assert 0 < len(contributions) <= 8
@@ -81,6 +84,7 @@ def test_explain_names_real_words_and_signals(fitted):
     assert any(name in names for name in ("has a link", "link to a commercial domain", "gagnez"))
 
 
+@pytest.mark.slow  # the `fitted` model: a full fit, 3 s
 def test_explanations_add_up_to_the_score(fitted):
     everything = fitted.explain(SPAM, top=10_000)
     margin = fitted.decision_function([SPAM])[0] - fitted.sgd_.intercept_[0]

@@ -11,6 +11,7 @@ from moderation.models import packaged_model_bytes
 TEXTS = [Sample("Bonjour, article intéressant."), Sample("WIN $$$ at https://win.xyz !!!")]
 
 
+@pytest.mark.slow  # the `fitted` model: a full fit, 3 s
 def test_round_trip_keeps_predictions_and_metadata(fitted, tmp_path):
     path = tmp_path / "m.npz"
     persistence.save(fitted, path, {"training": {"n": 494}, "note": "é"})
@@ -22,6 +23,7 @@ def test_round_trip_keeps_predictions_and_metadata(fitted, tmp_path):
     loaded.partial_fit([TEXTS[1]], [1])  # a loaded model goes on learning
 
 
+@pytest.mark.slow  # the `fitted` model: a full fit, 3 s
 def test_the_file_holds_only_numbers_and_text(fitted):
     data = persistence.to_bytes(fitted)
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
@@ -42,6 +44,7 @@ def test_garbage_is_refused(content):
         persistence.load(content)
 
 
+@pytest.mark.slow  # the `fitted` model: a full fit, 3 s
 def test_a_foreign_format_is_refused(fitted):
     buffer = io.BytesIO()
     with np.load(io.BytesIO(persistence.to_bytes(fitted)), allow_pickle=False) as arrays:

@@ -9,6 +9,8 @@ from tests.arith import solve
 from tests.conftest import THREAD
 from tests.moderation.reader import API, challenge, comment_payload, post
 
+pytestmark = pytest.mark.cluster
+
 
 def stored_comment_keys(redis_client):
     return list(redis_client.scan_iter("comment:*"))

@@ -154,11 +154,11 @@ def test_digest_to_addresses_get_the_default_language(redis_client, clock, smtp,
 
 def test_the_cli_builds_the_digest_in_default_lang(redis_client):
     from moderation import config
-    from moderation.cli import _digest
+    from moderation.worker.process import make_digest
 
     settings = config.from_environ({})
     settings.update(DEFAULT_LANG="en", SMTP_HOST="")
-    digest = _digest(redis_client, lambda: ["default"], settings)
+    digest = make_digest(redis_client, lambda: ["default"], settings)
     message = digest.message({"default": 3}, ["m@example.org"])
     assert message["Subject"] == "3 comments to review"
 

@@ -10,6 +10,8 @@ from bench.http_reader import solve
 from bench.processes import Web
 from tests.conftest import THREAD
 
+pytestmark = pytest.mark.slow
+
 COMMENTS = f"/api/v1/threads/{THREAD}/comments"
 
 

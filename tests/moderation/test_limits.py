@@ -5,6 +5,8 @@ import pytest
 from tests.conftest import THREAD
 from tests.moderation.reader import API, comment_payload, form_data, post
 
+pytestmark = pytest.mark.cluster
+
 
 @pytest.fixture
 def limited_app(make_app):

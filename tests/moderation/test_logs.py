@@ -75,6 +75,7 @@ def exchange(port: int, target: bytes) -> bytes:
     return b"".join(chunks)
 
 
+@pytest.mark.slow
 def test_gunicorns_json_access_log_stays_json(redis_server, tmp_path):
     web = Web(redis_server.url, tmp_path, workers=1, env={"LOG_FORMAT": "json"}).start()
     try:

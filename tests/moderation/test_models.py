@@ -71,6 +71,7 @@ def runner(redis_server, monkeypatch):
     return CliRunner()
 
 
+@pytest.mark.slow
 def test_train_and_evaluate_commands(runner, tmp_path):
     out = tmp_path / "model.npz"
     result = runner.invoke(main, ["train", "--data", SEED, "--out", str(out)])
@@ -94,6 +95,7 @@ def test_train_and_evaluate_commands(runner, tmp_path):
     assert loose_figures["threshold"] == 0.001 and loose_figures["fp"] > figures["fp"]
 
 
+@pytest.mark.slow
 def test_train_publishes_to_redis_by_default(runner, redis_client):
     result = runner.invoke(main, ["train", "--data", SEED])
     assert result.exit_code == 0, result.output

@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
-from moderation import store
+from moderation.store import comments as store_comments
 from moderation.web import openapi
 from tests.arith import solve
 from tests.conftest import THREAD
@@ -128,7 +128,7 @@ def api_app(make_app, caller):
         client = app.test_client()
         ids = iter([PUBLISHED, PENDING])
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(store, "new_comment_id", lambda now: next(ids))
+            patch.setattr(store_comments, "new_comment_id", lambda now: next(ids))
             submit(client, caller.thread, caller.headers, "Publié.")
             submit(client, caller.thread, caller.headers, "En attente.")
         services.store_for(caller.site).set_status(PUBLISHED, "approved")
@@ -147,6 +147,7 @@ def reached(request, caller):
         assert goals <= set(seen), f"never reached {sorted(goals - set(seen))}; saw {seen}"
 
 
+@pytest.mark.slow  # schemathesis: generated requests for every operation, ~10 s in all
 @schema.parametrize()
 # One app serves all the requests generated for an operation, as a real service would.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -4,6 +4,8 @@ from moderation.queue import ReviewQueue
 from moderation.store import CommentStore
 from moderation.validation import CommentInput
 
+pytestmark = pytest.mark.cluster
+
 DATA = CommentInput(author="Léa", email="lea@example.org", body="Bonjour", url="")
 
 

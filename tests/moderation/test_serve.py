@@ -12,11 +12,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 import redis
 
 from moderation.redis_server import free_port
 from tests.arith import solve
 from tests.conftest import THREAD
+
+pytestmark = pytest.mark.slow
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0

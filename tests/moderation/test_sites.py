@@ -131,6 +131,7 @@ def test_bad_site_threads(client, news):
     assert response.status_code == 400
 
 
+@pytest.mark.slow
 def test_the_worker_serves_every_site(redis_server, redis_client, client, services, news):
     import subprocess
     import sys

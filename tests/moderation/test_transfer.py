@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from moderation.cli import main
+from moderation.import_formats import html_to_text, read_disqus
 from moderation.store import CommentStore
-from moderation.transfer import html_to_text, import_records, read_disqus
+from moderation.transfer import import_records
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

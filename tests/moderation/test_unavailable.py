@@ -47,20 +47,20 @@ def test_the_form_keeps_the_text_when_redis_is_down(outage_app, own_redis):
     assert page.status_code == 200 and "Choe Son-hui" in page.get_data(as_text=True)
 
 
-def test_redis_dying_between_check_and_save_writes_nothing(outage_app, own_redis):
-    """The form checks its CAPTCHA, then saves (the API does both in one script):
-    the check succeeds, then the save cannot run: no comment, a 503."""
+def test_redis_dying_before_the_submission_writes_nothing(outage_app, own_redis):
+    """The form checks and saves in one script, as the API does: Redis dying
+    once the page's fields are checked leaves no comment and no burnt answer
+    behind, and the reader gets a 503 with their text."""
     client = outage_app.test_client()
     services = outage_app.extensions["moderation"]
     data = form_data(client.get(PAGE).get_data(as_text=True), body="Texte gardé")
-    check = services.challenges.check
+    submit = services.submitter.submit
 
-    def check_then_die(*args, **kwargs):
-        result = check(*args, **kwargs)
+    def die_then_submit(*args, **kwargs):
         own_redis.stop()
-        return result
+        return submit(*args, **kwargs)
 
-    services.challenges.check = check_then_die
+    services.submitter.submit = die_then_submit
     response = client.post(PAGE, data=data)
     assert response.status_code == 503
     assert "Texte gardé</textarea>" in response.get_data(as_text=True)

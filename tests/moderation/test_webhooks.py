@@ -42,7 +42,9 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # A short poll: shutdown() waits up to one interval (0.5 s by default).
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()  # fmt: skip
 
     def close(self) -> None:
         self.server.shutdown()
@@ -113,6 +115,7 @@ def test_failed_deliveries_are_retried_with_growing_waits(redis_client, clock, r
     assert redis_client.zcard(P + "retry") == 0
 
 
+@pytest.mark.slow
 def test_a_running_worker_delivers_webhooks(redis_server, redis_client, receiver):
     Webhooks(redis_client).add(receiver.url, ["comment.created"])
     env = {**os.environ, "REDIS_URL": redis_server.url}
