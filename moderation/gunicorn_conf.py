@@ -1,9 +1,12 @@
 """gunicorn settings for the container: ``gunicorn -c python:moderation.gunicorn_conf
-'moderation:create_app()'``. ``moderation serve`` sets the same ones itself."""
+'moderation:create_app()'``, listening on ``BIND``, else on ``PORT`` (8000).
+``moderation serve`` sets the same ones itself."""
 
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+from moderation.healthcheck import bind_address
+
+bind = bind_address()
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 worker_class = "sync"
 accesslog = "-"

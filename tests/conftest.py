@@ -49,6 +49,20 @@ def pytest_addoption(parser):
         "--redis-cluster", action="store_true",
         help="run against a three-master Redis Cluster instead of one redis-server",
     )  # fmt: skip
+    parser.addoption(
+        "--image", action="store_true",
+        help="run the container image tests (make image-test builds the image first)",
+    )  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    """Image tests need a built image and podman: only ``make image-test`` runs them."""
+    if config.getoption("--image"):
+        return
+    skip = pytest.mark.skip(reason="needs the built image: make image-test")
+    for item in items:
+        if "image" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
