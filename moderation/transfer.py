@@ -133,16 +133,16 @@ def import_records(
         if record.source_id:  # a record without an id can never be a parent
             ours.setdefault(record.source_id, (comment_id, record.thread))
         accepted.append((record, comment_id, body))
-    top: dict[str, str] = {}  # our id -> the id of the top of its reply chain
-    published: set[str] = set()
+    answers = {comment_id: _parent(record, ours, summary) for record, comment_id, _ in accepted}
+    approved = {comment_id for record, comment_id, _ in accepted if record.status == "approved"}
+    placed = []
     for record, comment_id, body in accepted:
-        parent = _parent(record, ours, summary)
-        parent = top.get(parent, parent)
-        if parent and parent not in published:
-            parent = ""
-        top[comment_id] = parent or comment_id
-        if record.status == "approved" and not parent:
-            published.add(comment_id)
+        # One level deep: a reply answers the top of its chain, if that one is published.
+        parent = _top(comment_id, answers)
+        placed.append((record, comment_id, body, "" if parent == comment_id
+                       or parent not in approved else parent))  # fmt: skip
+    placed.sort(key=lambda entry: bool(entry[3]))  # comments before their replies
+    for record, comment_id, body, parent in placed:
         comment = Comment(
             id=comment_id, site=store.site, thread=record.thread,
             author=one_line(record.author)[:AUTHOR_MAX] or ANONYMOUS,
@@ -171,6 +171,16 @@ def _our_id(site: str, source: str, record: Record, body: str) -> str:
     own = record.source_id or "text:" + hashlib.sha256(
         f"{record.author}\0{body}".encode()).hexdigest()[:32]  # fmt: skip
     return stable_id(record.created_at, f"{source}:{site}:{record.thread}:{own}")
+
+
+def _top(comment_id: str, answers: dict[str, str]) -> str:
+    """The comment at the top of ``comment_id``'s reply chain (in the file's
+    order of time or not; a chain that loops stops where it would)."""
+    seen = {comment_id}
+    while (parent := answers.get(comment_id, "")) and parent not in seen:
+        seen.add(parent)
+        comment_id = parent
+    return comment_id
 
 
 def _parent(record: Record, ours: dict[str, tuple[str, str]], summary: Summary) -> str:

@@ -47,15 +47,16 @@ def run(
     own site's slugs, to warn of threads no article shows."""
     reading = READERS[kind](path)
     outcome = Outcome()
+    front = Summary()  # what reading the file found, before any site
     for skip in reading.skips:
-        outcome.total.skip(skip)
-    outcome.total.repairs += reading.repairs
+        front.skip(skip)
+    front.repairs += reading.repairs
     records = reading.records
     if kind != "jsonl":
-        records = _place(reading, site or sites.DEFAULT, thread_map or {}, outcome.total)
+        records = _place(reading, site or sites.DEFAULT, thread_map or {}, front)
     grouped, skips = transfer.by_site(records, site)
     for skip in skips:
-        outcome.total.skip(skip)
+        front.skip(skip)
     known = set(sites.SiteRegistry(client).names())
     for name in grouped:
         if name not in known:
@@ -70,8 +71,12 @@ def run(
                 "once one does" for thread in sorted({r.thread for r in grouped[name]})
                 if thread not in articles
             ]  # fmt: skip
+        if kind != "jsonl":  # one site: the file's findings are its own
+            summary.add(front)
+            front = Summary()
         outcome.sites.append((name, summary))
         outcome.total.add(summary)
+    outcome.total.add(front)
     return outcome
 
 
