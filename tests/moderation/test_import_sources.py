@@ -180,3 +180,10 @@ def test_exit_codes(run, tmp_path):
     run("wordpress", DATA / "wxr-1.2.xml", "--site", "nobody", code=2)
     run("isso", DATA / "commento.json", code=1)  # not a database
     run("mastodon", DATA / "commento.json", code=2)
+
+
+def test_the_import_benchmark_still_runs():
+    from bench import import_speed
+
+    figures = import_speed.run(150)  # asserts every comment imported, then already there
+    assert figures["n"] == 150 and figures["first_per_s"] > 0
