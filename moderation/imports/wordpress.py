@@ -103,10 +103,9 @@ def _created(entry: Any, offset: float | None, repairs: list[str], where: str) -
         moment = times.wordpress(xml_tree.text(entry, "comment_date")) - offset
     except ValueError:
         raise ValueError("neither comment_date_gmt nor comment_date") from None
-    else:
-        hours = f"{offset / 3600:+g}h"
-        repairs.append(f"{where}: GMT date from its local date and the site's offset ({hours})")
-        return moment
+    hours = f"{offset / 3600:+g}h"
+    repairs.append(f"{where}: GMT date from its local date and the site's offset ({hours})")
+    return moment
 
 
 def _record(entry: Any, page: ThreadSource, offset: float | None, repairs: list[str],
