@@ -31,13 +31,14 @@ def read(source: IO[bytes]) -> Reading:
         page = _page(item, number)
         reading.threads[page.key] = page
         for position, entry in enumerate(xml_tree.children(item, "comment"), 1):
-            where = _where(entry, number, position)
-            kind = xml_tree.text(entry, "comment_type")
+            fields = xml_tree.texts(entry)
+            where = _where(fields, number, position)
+            kind = fields.get("comment_type", "")
             if kind not in COMMENT_TYPES:
                 reading.skips.append(Skip(where, "not_a_comment", kind))
                 continue
             try:
-                record = _record(entry, page, offset, reading.repairs, where)
+                record = _record(entry, fields, page, offset, reading.repairs, where)
             except ValueError as error:
                 reading.skips.append(Skip(where, "bad_date", str(error)))
                 continue
@@ -50,8 +51,8 @@ def _items(root: Any) -> Iterator[Any]:
         yield from xml_tree.children(channel, "item")
 
 
-def _where(entry: Any, item: int, position: int) -> str:
-    identifier = xml_tree.text(entry, "comment_id")
+def _where(fields: dict[str, str], item: int, position: int) -> str:
+    identifier = fields.get("comment_id", "")
     return f"comment {identifier!r}" if identifier else f"item {item}, comment {position}"
 
 
@@ -81,17 +82,19 @@ def _site_offset(items: list[Any]) -> float | None:
         (entry, "comment_date") for item in items for entry in xml_tree.children(item, "comment")
     ]
     for element, name in pairs:
+        fields = xml_tree.texts(element)
         try:
-            local = times.wordpress(xml_tree.text(element, name))
-            gmt = times.wordpress(xml_tree.text(element, name + "_gmt"))
+            local = times.wordpress(fields.get(name, ""))
+            gmt = times.wordpress(fields.get(name + "_gmt", ""))
         except ValueError:
             continue
         seen[local - gmt] += 1
     return next(iter(seen)) if len(seen) == 1 else None
 
 
-def _created(entry: Any, offset: float | None, repairs: list[str], where: str) -> float:
-    gmt = xml_tree.text(entry, "comment_date_gmt")
+def _created(fields: dict[str, str], offset: float | None, repairs: list[str],
+             where: str) -> float:  # fmt: skip
+    gmt = fields.get("comment_date_gmt", "")
     if gmt and not gmt.startswith("0000-00-00"):
         try:
             return times.wordpress(gmt)
@@ -100,7 +103,7 @@ def _created(entry: Any, offset: float | None, repairs: list[str], where: str) -
     if offset is None:
         raise ValueError("no comment_date_gmt, and no single offset in the file")
     try:
-        moment = times.wordpress(xml_tree.text(entry, "comment_date")) - offset
+        moment = times.wordpress(fields.get("comment_date", "")) - offset
     except ValueError:
         raise ValueError("neither comment_date_gmt nor comment_date") from None
     hours = f"{offset / 3600:+g}h"
@@ -108,19 +111,19 @@ def _created(entry: Any, offset: float | None, repairs: list[str], where: str) -
     return moment
 
 
-def _record(entry: Any, page: ThreadSource, offset: float | None, repairs: list[str],
-            where: str) -> Record:  # fmt: skip
-    status, hidden = STATUS.get(xml_tree.text(entry, "comment_approved"), ("review", "pending"))
-    parent = xml_tree.text(entry, "comment_parent")
+def _record(entry: Any, fields: dict[str, str], page: ThreadSource, offset: float | None,
+            repairs: list[str], where: str) -> Record:  # fmt: skip
+    status, hidden = STATUS.get(fields.get("comment_approved", ""), ("review", "pending"))
+    parent = fields.get("comment_parent", "")
     record = Record(
-        source_id=xml_tree.text(entry, "comment_id"), thread="",
-        author=xml_tree.text(entry, "comment_author"),
-        email=xml_tree.text(entry, "comment_author_email"),
-        url=xml_tree.text(entry, "comment_author_url"),
+        source_id=fields.get("comment_id", ""), thread="",
+        author=fields.get("comment_author", ""),
+        email=fields.get("comment_author_email", ""),
+        url=fields.get("comment_author_url", ""),
         body=html_to_text(xml_tree.markup(entry, "comment_content"), keep_newlines=True),
-        status=status, hidden=hidden, created_at=_created(entry, offset, repairs, where),
+        status=status, hidden=hidden, created_at=_created(fields, offset, repairs, where),
         parent="" if parent == "0" else parent,  # "0": answers nobody
-        user_agent=xml_tree.text(entry, "comment_agent"), source_thread=page.key,
+        user_agent=fields.get("comment_agent", ""), source_thread=page.key,
     )  # fmt: skip
     hide(record, page.hidden)
     return record

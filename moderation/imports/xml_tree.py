@@ -40,6 +40,15 @@ def text(parent: Any, name: str) -> str:
     return (element.text or "").strip() if element is not None else ""
 
 
+def texts(parent: Any) -> dict[str, str]:
+    """Each child's text by local name (the first of a name), stripped: one
+    pass over a record's children instead of one per field."""
+    found: dict[str, str] = {}
+    for element in parent:
+        found.setdefault(local(element.tag), (element.text or "").strip())
+    return found
+
+
 def markup(parent: Any, name: str) -> str:
     """The content of ``parent``'s child ``name`` as markup: its text, and any
     elements inside it written back (HTML that an export left unescaped)."""
