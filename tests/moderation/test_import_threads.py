@@ -170,3 +170,23 @@ def test_export_import_export_gives_the_same_file(cli, services, redis_client, t
         services.sites.add(name, [f"https://{name}.example"])
     assert "total: 33 comments imported" in cli("import", "jsonl", path).stdout
     assert cli("export").stdout == first
+
+
+def test_every_imported_thread_is_reachable_through_the_api(client, services):
+    """URLs, ports, ?p= links and Greek or Cyrillic slugs once gave threads no
+    API call could name: every thread the rule makes is one the API accepts."""
+    services.sites.add("poly", ["https://poly.example"])
+    services.sites.add("journal", [JOURNAL])
+    importer.run(services.redis, "wordpress", str(DATA / "wxr-1.1.xml"), "poly")
+    importer.run(services.redis, "disqus", str(DATA / "disqus-ids.xml"), "journal")
+    published = {}
+    for site, origin in (("poly", "https://poly.example"), ("journal", JOURNAL)):
+        store = services.store_for(site)
+        for comment in store.comments(store.all_ids()):
+            answer = client.get(f"/api/v1/threads/{comment.thread}/comments",
+                                headers={"Origin": origin})  # fmt: skip
+            assert answer.status_code == 200, (comment.thread, answer.get_json())
+            published[comment.thread] = len(answer.get_json()["comments"])
+    assert published == {"kalimera-kosme": 1, "privet-mir": 1, "p-4": 1, "members-only": 0,
+                         "p-13": 0, "news-index-html": 1, "sport-index-html": 2, "live": 1,
+                         "gone": 0}  # fmt: skip
