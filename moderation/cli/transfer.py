@@ -44,6 +44,9 @@ def import_command(kind: str, path: str, site: str | None, dry_run: bool,
 
     if site is not None and (problem := transfer.site_problem(site)):
         raise click.BadParameter(problem, param_hint="--site")
+    if thread_map and kind == "jsonl":  # its rows name our own threads already
+        message = "not for jsonl, whose rows name our threads"
+        raise click.BadParameter(message, param_hint="--thread-map")
     try:
         mapped = threads.read_map(thread_map) if thread_map else {}
     except (threads.BadThreadMap, UnicodeDecodeError) as error:

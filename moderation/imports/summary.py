@@ -48,7 +48,7 @@ class Summary:
         if self.skipped:
             lines.append("  skipped: " + _by_reason(self.skipped, SKIPPED))
         if self.hidden:
-            lines.append("  not public: " + _by_reason(self.hidden, HIDDEN))
+            lines.append("  hidden (not public): " + _by_reason(self.hidden, HIDDEN))
         if self.repairs:
             lines.append(f"  repaired: {len(self.repairs)}")
         if self.warnings:

@@ -65,7 +65,8 @@ def test_wxr_1_0_repairs_a_missing_gmt_date_and_reads_unescaped_markup(run, redi
 def test_wxr_1_1_slugs_links_passwords_and_drafts(run, redis_client):
     result = run("wordpress", DATA / "wxr-1.1.xml", "--site", "poly")
     assert "poly: 5 comments imported" in result.stdout
-    assert "not public: 1 its post has a password, 1 its post is not published" in result.stdout
+    hidden = "hidden (not public): 1 its post has a password, 1 its post is not published"
+    assert hidden in result.stdout
     found = comments(redis_client, "poly")
     assert {a: c.thread for a, c in found.items()} == {
         "Ελένη": "kalimera-kosme", "Иван": "privet-mir",  # Greek and Cyrillic, transliterated
@@ -85,7 +86,7 @@ def test_wxr_1_2_one_bad_record_costs_only_itself(run, redis_client):
     result = run("wordpress", DATA / "wxr-1.2.xml", "--site", "blog")
     assert "blog: 6 comments imported, 0 already there, 1 skipped" in result.stdout
     assert "comment '6': skipped, unreadable date (comment_date_gmt 'not a date')" in result.stderr
-    assert ("not public: 1 awaiting moderation at the source, 1 spam at the source, "
+    assert ("hidden (not public): 1 awaiting moderation at the source, 1 spam at the source, "
             "1 in the bin at the source") in result.stdout  # fmt: skip
     found = comments(redis_client, "blog")
     assert found["Ann"].body == "First line with tabs\n\nSecond paragraph\nand a line."
@@ -180,6 +181,7 @@ def test_exit_codes(run, tmp_path):
     run("wordpress", DATA / "wxr-1.2.xml", "--site", "nobody", code=2)
     run("isso", DATA / "commento.json", code=1)  # not a database
     run("mastodon", DATA / "commento.json", code=2)
+    run("jsonl", broken, "--thread-map", DATA / "commento.json", code=2)
 
 
 def test_the_import_benchmark_still_runs():
