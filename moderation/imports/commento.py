@@ -56,7 +56,7 @@ def _comment(reading: Reading, number: int, row: Any, people: dict) -> None:
         source_id=identifier, thread="", author=str(person.get("name") or ""),
         email=str(person.get("email") or ""), url=_link(person.get("link")),
         body=body, status=status, hidden=hidden, created_at=created,
-        parent="" if parent == "root" else parent, source_thread=page.key,
+        parent="" if parent == "root" else parent, source_thread=page.key, place=where,
     ))  # fmt: skip
 
 

@@ -31,6 +31,7 @@ def read(source: IO[bytes]) -> Reading:
             reading.skips.append(Skip(where, "bad_date", str(error)))
             continue
         reading.records.append(_record(post, identifier, page, created))
+        reading.records[-1].place = where
     return reading
 
 

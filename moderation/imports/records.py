@@ -24,13 +24,14 @@ class Record:
     source_thread: str = ""  # the key of its ThreadSource (other systems' files)
     hidden: str = ""  # why it is not public, a reason of HIDDEN ("" : nothing hides it)
     thread_url: str = ""  # the page it was shown on (JSON Lines)
+    place: str = ""  # where it is in the file, for one without an id ("post 5")
 
     @property
     def where(self) -> str:
-        """How a report names it: its line, else its id in the export."""
+        """How a report names it: its line, else its id in the export, else its place."""
         if self.line:
             return f"line {self.line}"
-        return f"comment {self.source_id!r}" if self.source_id else "a comment without an id"
+        return f"comment {self.source_id!r}" if self.source_id else self.place or "a comment"
 
 
 @dataclass

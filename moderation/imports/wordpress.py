@@ -42,6 +42,7 @@ def read(source: IO[bytes]) -> Reading:
             except ValueError as error:
                 reading.skips.append(Skip(where, "bad_date", str(error)))
                 continue
+            record.place = where
             reading.records.append(record)
     return reading
 
