@@ -97,3 +97,13 @@ class SiteKeys:
     def domains(self) -> str:
         """Decayed counts of spam and approved decisions per link domain."""
         return f"domains:{self.tag}"
+
+    @property
+    def thread_urls(self) -> str:
+        """Thread id -> the address of its page at the source (thread_urls.py)."""
+        return f"threadurl:{self.tag}"
+
+    @property
+    def thread_pages(self) -> str:
+        """A page's address, normalised -> its thread id (thread_urls.py)."""
+        return f"threadpage:{self.tag}"

@@ -1,15 +1,15 @@
 """Comments in and out: JSON Lines export, and the import of records read
-from any export file (``import_formats.py`` reads ours, WordPress's and
-Disqus's).
+from any export file (:mod:`moderation.imports` reads ours and the other
+systems').
 
 An imported comment keeps its time, author, approval state and the comment
 it answers; its id is derived from its source and original id, so running an
 import twice creates nothing new. Imported comments go straight to their
 status (they are history, not news for the classifier). Replies to replies
 become replies to the comment at the top of their chain (one level deep
-here), and a reply whose comment was not imported or is not published stands
-on its own. Export files are read with defusedxml: an export is data from
-elsewhere.
+here). A parent is found through the source's own ids only (a record without
+one can be no one's parent); a reply whose comment was not imported, is in
+another thread (a warning says so) or is not published stands on its own.
 
 Site and thread names follow the API's rules (a record naming one the API
 would refuse is reported and skipped: such a name could address another
@@ -17,16 +17,18 @@ thread's keys), and characters XML 1.0 forbids are dropped from every text
 field (they would make the feeds unreadable), the records changed counted.
 """
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import IO
 
 import redis
 
-from moderation import sites, xmlchars
+from moderation import sites, thread_urls, xmlchars
 from moderation.articles import SLUG_MAX, is_slug
+from moderation.imports.records import Record, Skip
+from moderation.imports.summary import Summary
 from moderation.store import (
     ANONYMOUS,
     Comment,
@@ -40,44 +42,7 @@ from moderation.validation import AUTHOR_MAX, BODY_MAX, InvalidField, clean_emai
 
 EXPORT_FIELDS = ("site", "id", "thread", "parent", "status", "author", "email", "url", "body",
                  "created_at", "updated_at", "score", "model_version", "rules",
-                 "user_agent")  # fmt: skip
-
-
-@dataclass
-class Record:
-    """One comment as read from a file, before it gets our id."""
-
-    source_id: str  # its id where it comes from
-    thread: str
-    author: str
-    email: str
-    url: str
-    body: str
-    status: str
-    created_at: float
-    parent: str = ""  # the source id of the comment it answers
-    user_agent: str = ""
-    extra: dict[str, str] = field(default_factory=dict)  # kept as is (JSON Lines)
-    line: int = 0  # where it is in a JSON Lines file (0: not from one)
-
-    @property
-    def where(self) -> str:
-        """How a report names it: its line, else its id in the export."""
-        return f"line {self.line}" if self.line else f"comment {self.source_id!r}"
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    existing: int = 0
-    skipped: int = 0
-    changed: int = 0  # imported with characters XML 1.0 forbids dropped
-    problems: list[str] = field(default_factory=list)  # why each skipped record was
-
-    def __str__(self) -> str:
-        return (f"{self.created} comments imported, {self.existing} already there, "
-                f"{self.skipped} skipped, {self.changed} changed (characters XML "
-                "does not allow removed)")  # fmt: skip
+                 "user_agent", "thread_url")  # fmt: skip
 
 
 def site_problem(site: object) -> str | None:
@@ -106,20 +71,20 @@ def thread_problem(site: str, thread: object) -> str | None:
 
 def by_site(
     records: Iterable[Record], site: str | None
-) -> tuple[dict[str, list[Record]], list[str]]:
+) -> tuple[dict[str, list[Record]], list[Skip]]:
     """``records`` grouped by the site they go to: ``site``, else each record's
-    own (JSON Lines), else the default site; with a report line for each left
+    own (JSON Lines), else the default site; with a :class:`Skip` for each left
     out because it names a site the API would refuse."""
     grouped: dict[str, list[Record]] = {}
-    problems = []
+    skips = []
     for record in records:
         name = site or record.extra.get("site") or sites.DEFAULT
         problem = site_problem(name)
         if problem:
-            problems.append(f"{record.where}: skipped, {problem}")
+            skips.append(Skip(record.where, "invalid_site", problem))
         else:
             grouped.setdefault(name, []).append(record)
-    return grouped, problems
+    return grouped, skips
 
 
 # --- export ----------------------------------------------------------------
@@ -130,11 +95,13 @@ def export_jsonl(store: CommentStore, out: IO[str]) -> int:
     count = 0
     ids = store.all_ids()
     agents = store.user_agents()  # one read, not one per comment
+    pages = thread_urls.ThreadUrls(store.client, store.site).all()
     for start in range(0, len(ids), 500):
         for comment in store.comments(ids[start : start + 500]):
             row = {name: getattr(comment, name, "") for name in EXPORT_FIELDS}
             row.update(created_at=iso8601(comment.created_at),
-                       user_agent=agents.get(comment.agent, ""))  # fmt: skip
+                       user_agent=agents.get(comment.agent, ""),
+                       thread_url=pages.get(comment.thread, ""))  # fmt: skip
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     return count
@@ -143,39 +110,40 @@ def export_jsonl(store: CommentStore, out: IO[str]) -> int:
 # --- import ----------------------------------------------------------------
 
 
-def import_records(store: CommentStore, source: str, records: Iterable[Record]) -> Counts:
-    """Store ``records`` (any order) in ``store``'s site; see the module's rules."""
-    counts = Counts()
-    ordered = sorted(records, key=lambda record: record.created_at)
-    ours: dict[str, str] = {}  # source id -> our id
-    top: dict[str, str] = {}  # our id -> the id of the top of its reply chain
-    published: set[str] = set()
-    for record in ordered:
+def import_records(
+    store: CommentStore, source: str, records: Iterable[Record], dry_run: bool = False
+) -> Summary:
+    """Store ``records`` (any order) in ``store``'s site; see the module's rules.
+    ``dry_run``: count what would happen, write nothing."""
+    summary = Summary()
+    accepted: list[tuple[Record, str, str]] = []  # record, our id, its text
+    ours: dict[str, tuple[str, str]] = {}  # source id -> (our id, thread); never ""
+    for record in sorted(records, key=lambda record: record.created_at):
         problem = thread_problem(store.site, record.thread)
         if problem:
-            counts.skipped += 1
-            counts.problems.append(f"{record.where}: skipped, {problem}")
+            summary.skip(Skip(record.where, "invalid_thread", problem))
             continue
         if drop_forbidden(record):
-            counts.changed += 1
+            summary.changed += 1
         body = record.body.strip()[:BODY_MAX]
         if not body:
-            counts.skipped += 1
-            counts.problems.append(f"{record.where}: skipped, no text")
+            summary.skip(Skip(record.where, "no_text"))
             continue
-        if source == "jsonl" and is_comment_id(record.source_id):
-            comment_id = record.source_id
-        else:
-            key = f"{source}:{store.site}:{record.thread}:{record.source_id}"
-            comment_id = stable_id(record.created_at, key)
-        ours[record.source_id] = comment_id
-        parent = ours.get(record.parent, "")
-        parent = top.get(parent, parent)
-        if parent and parent not in published:
-            parent = ""
-        top[comment_id] = parent or comment_id
-        if record.status == "approved" and not parent:
-            published.add(comment_id)
+        comment_id = _our_id(store.site, source, record, body)
+        if record.source_id:  # a record without an id can never be a parent
+            ours.setdefault(record.source_id, (comment_id, record.thread))
+        accepted.append((record, comment_id, body))
+    answers = {comment_id: _parent(record, ours, summary) for record, comment_id, _ in accepted}
+    approved = {comment_id for record, comment_id, _ in accepted if record.status == "approved"}
+    placed = []
+    for record, comment_id, body in accepted:
+        # One level deep: a reply answers the top of its chain, if that one is published.
+        parent = _top(comment_id, answers)
+        placed.append((record, comment_id, body, "" if parent == comment_id
+                       or parent not in approved else parent))  # fmt: skip
+    placed.sort(key=lambda entry: bool(entry[3]))  # comments before their replies
+    there = _already_there(store, [entry[1] for entry in placed]) if dry_run else set()
+    for record, comment_id, body, parent in placed:
         comment = Comment(
             id=comment_id, site=store.site, thread=record.thread,
             author=one_line(record.author)[:AUTHOR_MAX] or ANONYMOUS,
@@ -186,11 +154,60 @@ def import_records(store: CommentStore, source: str, records: Iterable[Record]) 
             model_version=record.extra.get("model_version", ""),
             rules=record.extra.get("rules", ""), updated_at=record.extra.get("updated_at", ""),
         )  # fmt: skip
-        if store.restore(comment, user_agent=record.user_agent):
-            counts.created += 1
+        if dry_run:
+            new = comment_id not in there
         else:
-            counts.existing += 1
-    return counts
+            new = store.restore(comment, user_agent=record.user_agent)
+        summary.created += new
+        summary.existing += not new
+        if record.hidden:
+            summary.hidden[record.hidden] += 1
+    return summary
+
+
+def _already_there(store: CommentStore, ids: list[str]) -> set[str]:
+    """Which of ``ids`` the store holds, 500 a round trip."""
+    found = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(i for i, fields in zip(chunk, store.get_many(chunk), strict=True) if fields)
+    return found
+
+
+def _our_id(site: str, source: str, record: Record, body: str) -> str:
+    if source == "jsonl" and is_comment_id(record.source_id):
+        return record.source_id
+    # Without an id of its own, a record is known by its author and text.
+    own = record.source_id or "text:" + hashlib.sha256(
+        f"{record.author}\0{body}".encode()).hexdigest()[:32]  # fmt: skip
+    return stable_id(record.created_at, f"{source}:{site}:{record.thread}:{own}")
+
+
+def _top(comment_id: str, answers: dict[str, str]) -> str:
+    """The comment at the top of ``comment_id``'s reply chain (in the file's
+    order of time or not; a chain that loops stops where it would)."""
+    seen = {comment_id}
+    while (parent := answers.get(comment_id, "")) and parent not in seen:
+        seen.add(parent)
+        comment_id = parent
+    return comment_id
+
+
+def _parent(record: Record, ours: dict[str, tuple[str, str]], summary: Summary) -> str:
+    """Our id of the comment ``record`` answers, through the source's own ids
+    only; "" (with a warning) when that one is missing or in another thread."""
+    if not record.parent:
+        return ""
+    found = ours.get(record.parent)
+    if found is None:
+        summary.warnings.append(f"{record.where}: answers {record.parent!r}, which was not "
+                                "imported: kept as a comment of its own")  # fmt: skip
+        return ""
+    if found[1] != record.thread:
+        summary.warnings.append(f"{record.where}: answers {record.parent!r} in another thread "
+                                f"({found[1]!r}): kept as a comment of its own")  # fmt: skip
+        return ""
+    return found[0]
 
 
 class UnknownSite(ValueError):
@@ -198,8 +215,8 @@ class UnknownSite(ValueError):
 
 
 def import_by_site(
-    client: redis.Redis, source: str, grouped: dict[str, list[Record]]
-) -> Iterator[tuple[str, Counts]]:
+    client: redis.Redis, source: str, grouped: dict[str, list[Record]], dry_run: bool = False
+) -> Iterator[tuple[str, Summary]]:
     """Import each site's records (grouped by :func:`by_site`) in turn, giving
     each site's counts once it is done. Raises :class:`UnknownSite` on reaching
     a site not registered; the sites before it stay imported."""
@@ -207,7 +224,8 @@ def import_by_site(
     for name, group in grouped.items():
         if name not in known:
             raise UnknownSite(f"unknown site {name!r}: add it with `moderation site add`")
-        yield name, import_records(CommentStore(client, name), source, group)
+        yield name, import_records(CommentStore(client, name), source, group, dry_run)
+
 
 def drop_forbidden(record: Record) -> bool:
     """Drop the characters XML 1.0 forbids from ``record``'s text; whether any were."""
@@ -222,13 +240,19 @@ def drop_forbidden(record: Record) -> bool:
             record.extra[name] = xmlchars.drop_forbidden(value)
             changed = True
     return changed
+
+
 def one_line(text: str) -> str:
     return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
+
+
 def clean_or_blank_email(value: str) -> str:
     try:
         return clean_email(value)
     except InvalidField:
         return ""
+
+
 def clean_or_blank_url(value: str) -> str:
     try:
         return clean_url(value)

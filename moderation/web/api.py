@@ -16,6 +16,7 @@ from moderation.services import services
 from moderation.sites import DEFAULT, THREAD_NAME
 from moderation.store import InvalidParent, is_comment_id, new_comment_id
 from moderation.submission import Attempt
+from moderation.thread_urls import URL_MAX, ThreadUrls
 from moderation.validation import InvalidField, clean_comment
 from moderation.web import cached, openapi
 from moderation.web.body import json_object
@@ -206,6 +207,28 @@ def list_comments(thread: str) -> Response:
     # Kept, but asked for each time: revalidation costs a 304.
     return cached.published(store, thread, (PAGE_FORMAT, site, thread, after, limit),
                             page, mimetype="application/json", cache_control="no-cache")
+
+
+@bp.get("/threads")
+def find_thread() -> Response:
+    """The thread of a page whose comments were imported, by the page's
+    address (the widget's ``data-url``)."""
+    url = request.args.get("url", "")
+    if not url:
+        raise ApiError(400, "required", _("The url parameter is required."), "url")
+    urls = ThreadUrls(services().redis, _site())
+    try:
+        if len(url) > URL_MAX:
+            raise ValueError(url)
+        thread = urls.find(url)
+    except ValueError as error:
+        raise ApiError(400, "invalid_url", _("The page address is not valid."), "url") from error
+    if thread is None:
+        message = _("No discussion is known for this page.")
+        raise ApiError(404, "thread_not_found", message, "url")
+    response = jsonify({"thread": thread, "url": urls.url(thread)})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @bp.get("/threads/<thread>/count")

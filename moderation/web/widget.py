@@ -48,6 +48,7 @@ STRINGS = {
     "published": _l("Your comment has been published."),
     "down": _l("Comments are unavailable at the moment."),
     "forbidden": _l("This site may not show these comments."),
+    "unknown": _l("No discussion is known for this page."),
     "answer": _l("Answer the sum in digits."),
     "reply": _l("Reply"),
     # widget.js puts the author's name in place of %(author)s.

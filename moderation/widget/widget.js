@@ -1,4 +1,6 @@
-/* Comment widget: <script src=".../embed.js" data-thread="slug" data-lang="fr" async>.
+/* Comment widget: <script src=".../embed.js" data-thread="slug" data-lang="fr" async>
+   (or data-url="https://…/page/" instead of data-thread: the page's address
+   where its comments were imported from).
    Renders into an open shadow root on #comments (or data-target); comment text
    only ever goes into text nodes. */
 (function () {
@@ -8,13 +10,14 @@
   // {"fr": {...}, "en": {...}}, from the gettext catalogs (moderation/web/widget.py).
   var T = "__STRINGS__";
   var thread = script.getAttribute("data-thread") || "";
+  var pageUrl = script.getAttribute("data-url") || "";
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "").slice(0, 2).toLowerCase();
   if (!T.hasOwnProperty(lang)) { lang = "fr"; }
   var t = T[lang];
   var base = new URL(script.src).origin + "/api/v1";
   var host = document.getElementById(script.getAttribute("data-target") || "comments");
-  if (!host || !thread) { return; }
-  var draftKey = "comments:draft:" + thread, mineKey = "comments:mine:" + thread;
+  if (!host || !(thread || pageUrl)) { return; }
+  var draftKey, mineKey;  // once the thread is known
   var root = host.shadowRoot || host.attachShadow({ mode: "open" });
   root.textContent = "";
 
@@ -168,9 +171,13 @@
     });
   }
 
-  var draft = load(draftKey) || {};
+  var draft = {};
+  function restoreDraft() {
+    draftKey = "comments:draft:" + thread; mineKey = "comments:mine:" + thread;
+    draft = load(draftKey) || {};
+    ["author", "email", "url", "body"].forEach(function (name) { fields[name].input.value = draft[name] || ""; });
+  }
   ["author", "email", "url", "body"].forEach(function (name) {
-    fields[name].input.value = draft[name] || "";
     fields[name].input.addEventListener("input", function () {
       draft[name] = fields[name].input.value; store(draftKey, draft);
     });
@@ -214,5 +221,15 @@
     });
   });
 
-  refresh().then(function (ok) { if (ok) { question(); showMine(); } else { form.hidden = true; } });
+  // data-url: ask which thread the page's imported comments are in.
+  var found = thread ? Promise.resolve(true) : api("/threads?url=" + encodeURIComponent(pageUrl)).then(function (r) {
+    if (r.status === 200 && r.body.thread) { thread = r.body.thread; return true; }
+    live.textContent = r.status === 404 ? t.unknown : r.status === 403 ? t.forbidden : t.down;
+    return false;
+  }, function () { live.textContent = t.down; return false; });
+  found.then(function (known) {
+    if (!known) { form.hidden = true; return; }
+    restoreDraft();
+    refresh().then(function (ok) { if (ok) { question(); showMine(); } else { form.hidden = true; } });
+  });
 }());
