@@ -116,7 +116,7 @@ def test_a_gzipped_list_revalidates_through_nginx(proxied, make_app):
     def dated():  # Last-Modified is given once the second of the change is over
         return "Last-Modified" in proxied.get(LIST, GZIP)[0].headers
 
-    until(dated, "a Last-Modified on the list", 10)
+    until(dated, "a Last-Modified on the list", 10, every=0.05)
     response, raw = proxied.get(LIST, GZIP)
     assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
     tag = response.headers["ETag"]

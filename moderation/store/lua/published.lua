@@ -1,7 +1,7 @@
 -- Library: a thread's published list changed (the comment's run at offset
 -- b): bump its version, which the ETags are made from, and note when, for
 -- Last-Modified. The time is the Redis server's, one clock for every web
--- process and worker; Redis 7 replicates the write, not the script.
+-- process and worker (Redis 5 and later replicate the write, not the script).
 local function published_changed(b)
   b = b or 0
   redis.call('INCR', KEYS[b + K_VERSION])
