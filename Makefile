@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint browser luacheck bench clean translations catalogs image image-test
+.PHONY: run test test-fast lint browser luacheck nginx bench clean translations catalogs image image-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ run: $(VENV)/.run-installed translations
 browser:
 	@sh scripts/apt-ensure.sh /usr/bin/chromium chromium
 
+# tests/moderation/test_nginx.py puts Debian's nginx, with deploy/nginx.conf,
+# in front of the app (gzip on, revalidation through it).
+nginx:
+	@sh scripts/apt-ensure.sh /usr/sbin/nginx nginx
+
 # The store's Lua scripts are linted by a test (tests/moderation/test_store_scripts.py).
 luacheck:
 	@sh scripts/apt-ensure.sh /usr/bin/luacheck lua-check
@@ -51,7 +56,7 @@ lint: $(VENV)/.test-installed
 
 # The store, queue, CAPTCHA, API, limits and worker tests (marked `cluster`)
 # run again on a real three-master Redis Cluster: the same code, hash tags only.
-test: $(VENV)/.test-installed translations browser luacheck lint
+test: $(VENV)/.test-installed translations browser luacheck nginx lint
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest -q --redis-cluster -m cluster
 

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from moderation import config, i18n, limits, logs
 from moderation.rendering import author_link, render_comment
 from moderation.services import build, load_or_create_secret
+from moderation.web.head import HeadAsGet
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except redis.RedisError as error:  # the worker creates it too; do not refuse to start
         log.warning("could not create the review consumer group yet: %s", error)
 
+    app.wsgi_app = HeadAsGet(app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -70,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from moderation.web import (
         admin,
         api,
+        conditional,
         errors,
         feeds,
         form_text,
@@ -95,6 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
     errors.register(app)
+    conditional.register(app)
     form_text.register(app)  # after errors: it extends the request class set there
     security.register(app)
     web_metrics.register(app)

@@ -121,6 +121,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds after which a dead worker's entries are taken over."),
     Setting("MAX_DELIVERIES", 5, int,
             "Failed deliveries before an entry is dead-lettered (its comment goes to review)."),
+    Setting("CACHE_MAX_AGE", 10, int,
+            "Seconds any cache (browser, proxy, CDN) may serve a thread's public comment "
+            "list or feed without asking again (`Cache-Control: public, max-age`)."),
+    Setting("CACHE_STALE_WHILE_REVALIDATE", 60, int,
+            "Seconds after that a cache may still serve it while it revalidates in the "
+            "background (`stale-while-revalidate`); a change shows within the sum."),
     Setting("MAX_BODY_BYTES", 64 * 1024, int, "Largest request body accepted (413 above)."),
 )  # fmt: skip
 

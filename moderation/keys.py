@@ -38,6 +38,11 @@ class SiteKeys:
         """A counter bumped whenever the thread's approved list changes."""
         return f"thread:{self.tag}:{thread}:version"
 
+    def approved_changed(self, thread: str) -> str:
+        """When the approved list last changed, by the Redis server's clock
+        (epoch seconds): the Last-Modified of the thread's lists and feeds."""
+        return f"thread:{self.tag}:{thread}:changed"
+
     def status(self, status: str) -> str:
         """Ids of the site's comments in one status, scored by creation time."""
         return f"status:{self.tag}:{status}"

@@ -37,5 +37,5 @@ class PageCache:
 
 
 def etag(key: tuple, version: int) -> str:
-    """Strong validator of one page at one version (unquoted)."""
+    """Validator of one page at one version (unquoted; sent weak)."""
     return hashlib.blake2b(repr((key, version)).encode(), digest_size=12).hexdigest()

@@ -1,7 +1,7 @@
 #!/bin/sh
 # apt-ensure.sh BINARY PACKAGE: install Debian's PACKAGE unless BINARY exists.
 # Browser tests drive Debian's Chromium (Playwright never downloads a browser);
-# the benchmarks drive wrk.
+# the benchmarks drive wrk; one test puts nginx in front of the app.
 set -eu
 binary=$1
 package=$2

@@ -370,6 +370,13 @@ class CommentStore:
         """Changes whenever the thread's approved list does (0 before the first)."""
         return int(self.client.get(self.keys.approved_version(thread)) or 0)
 
+    def approved_state(self, thread: str) -> tuple[int, float | None]:
+        """The version and when the list last changed (None: not since this
+        was recorded), in one round trip."""
+        version, changed = self.client.mget(
+            self.keys.approved_version(thread), self.keys.approved_changed(thread))
+        return int(version or 0), (float(changed) if changed else None)
+
     def _page(self, index: str, after: str | None, limit: int) -> tuple[list[Comment], str | None]:
         low = f"({after}" if after else "-"
         ids = self.client.zrangebylex(index, low, "+", start=0, num=limit + 1)

@@ -20,6 +20,7 @@ SEGMENTS = (
     ("uncertain", 1),  # the review items by distance of their score to 0.5
     ("thread_status", len(STATUSES)),  # the thread's index of each status
     ("version", 1),  # bumped whenever the thread's published list changes
+    ("changed", 1),  # ...and when that happened
 )
 PER = sum(size for _name, size in SEGMENTS)
 
@@ -42,6 +43,7 @@ def comment_keys(keys: SiteKeys, comment_id: str, thread: str) -> list[str]:
         "uncertain": [keys.uncertain],
         "thread_status": [keys.thread_status(thread, status) for status in STATUSES],
         "version": [keys.approved_version(thread)],
+        "changed": [keys.approved_changed(thread)],
     }
     run = [key for name, size in SEGMENTS for key in parts[name]]
     assert len(run) == PER

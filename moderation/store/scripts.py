@@ -3,7 +3,7 @@ the libraries it names and the key layout's constants, and registered once
 per client.
 
 A script's header names its KEYS and ARGV and, on a ``-- uses:`` line, the
-libraries it needs (``move``, ``save_functions``, or ``captcha_check`` from
+libraries it needs (``published``, ``move``, ``save_functions``, or ``captcha_check`` from
 the captcha package), which come before it, after the layout's prelude.
 """
 
@@ -17,7 +17,7 @@ from captcha import CHECK_LUA
 from moderation.store.layout import lua_prelude
 
 LUA = Path(__file__).parent / "lua"
-LIBRARIES = {"move", "save_functions", "captcha_check"}
+LIBRARIES = {"published", "move", "save_functions", "captcha_check"}
 SCRIPTS = ("save", "submit", "set_status", "verdicts", "dead_letter", "decide", "erase",
            "anonymise", "restore")  # fmt: skip
 

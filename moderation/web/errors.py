@@ -83,11 +83,11 @@ def register(app: Flask) -> None:
         message = str(custom or MESSAGES.get(status) or error.description or _("Error."))
         if _wants_json():
             response = api_error(status, CODES.get(status, "error"), message)
-            allowed = getattr(error, "valid_methods", None)
-            if allowed:
-                response.headers["Allow"] = ", ".join(allowed)
         else:
             response = make_response(_page(status, message))
+        allowed = getattr(error, "valid_methods", None)
+        if allowed:  # a 405, API or page (see also web/conditional.py)
+            response.headers["Allow"] = ", ".join(allowed)
         if status == 429:
             response.headers["Retry-After"] = str(retry_after(error))
         return response

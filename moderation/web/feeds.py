@@ -34,7 +34,8 @@ def site_thread_feed(site: str, thread: str) -> Response:
 
 
 def _feed(target: Thread) -> Response:
-    """Rebuilt only when the thread's published list changes; 304 on its ETag.
+    """Rebuilt only when the thread's published list changes; 304 on its ETag
+    or its Last-Modified.
 
     A feed has one language whatever the reader sends (feed readers share
     URLs): the article's, else ``?lang=``, else ``DEFAULT_LANG``."""
@@ -47,7 +48,7 @@ def _feed(target: Thread) -> Response:
     return cached.published(
         store, target.thread, key,
         lambda: _document(target, store.latest_approved(target.thread, ENTRIES), lang),
-        mimetype="application/atom+xml", cache_control="public, max-age=60",
+        mimetype="application/atom+xml",
     )  # fmt: skip
 
 

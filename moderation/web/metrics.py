@@ -22,7 +22,8 @@ def exposition() -> Response:
             abort(401)
     svc = services()
     collector = metrics.RedisCollector(svc.redis, svc.sites.names, svc.clock)
-    return Response(metrics.exposition(collector), mimetype=metrics.CONTENT_TYPE)
+    # content_type, not mimetype: Flask would add a second charset to this one.
+    return Response(metrics.exposition(collector), content_type=metrics.CONTENT_TYPE)
 
 
 def register(app: Flask) -> None:

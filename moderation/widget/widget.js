@@ -88,8 +88,11 @@
 
   // Replies (one level deep) go under their comment; one whose comment is no
   // longer published stands on its own.
-  function refresh() {
-    return api("/threads/" + encodeURIComponent(thread) + "/comments").then(function (r) {
+  // The list may be kept a few seconds by caches (Cache-Control); "fresh"
+  // asks the browser to revalidate, when the reader knows it has changed.
+  function refresh(fresh) {
+    var path = "/threads/" + encodeURIComponent(thread) + "/comments";
+    return api(path, fresh ? { cache: "no-cache" } : {}).then(function (r) {
       list.textContent = "";
       if (r.status !== 200) { live.textContent = r.status === 403 ? t.forbidden : t.down; return false; }
       var items = {};
@@ -115,7 +118,7 @@
     if (!own) { return; }
     api("/comments/" + encodeURIComponent(own.id)).then(function (r) {
       var status = r.body && r.body.status;
-      if (status === "approved") { store(mineKey, null); live.textContent = t.published; refresh(); return; }
+      if (status === "approved") { store(mineKey, null); live.textContent = t.published; refresh(true); return; }
       if (status === "rejected" || status === "spam" || r.status === 404) { store(mineKey, null); return; }
       add(mine, el("p", { "class": "note" }, t.yours), add(el("ol", { "class": "list" }), comment(own, true)));
     });

@@ -157,6 +157,35 @@ def test_a_reader_posts_from_the_widget(browser, registered, services):
     page.context.close()
 
 
+def test_a_published_comment_shows_although_the_list_is_cached(browser, registered, services):
+    """The list may be kept by the browser for CACHE_MAX_AGE seconds: when the
+    widget learns that the reader's own comment is published, it revalidates
+    the list rather than show the cached one, which lacks it."""
+    origin, _pages = registered
+    page, dialogs, errors = open_host(browser, origin)
+    label = page.locator("#comments label[for=w-answer]")
+    wait_for_question(page)  # the empty list is in the browser's cache now
+    page.get_by_label("Nom").fill("Camille")
+    page.get_by_label("E-mail (jamais publié)").fill("camille@example.org")
+    page.get_by_label("Commentaire", exact=True).fill("Publié depuis le widget.")
+    page.get_by_label(label.inner_text()).fill(str(solve(label.inner_text())))
+    page.get_by_role("button", name="Publier le commentaire").click()
+    page.locator("#comments .own").wait_for()
+    # A visit while it waits (the POST emptied the cache): the list without it is kept.
+    page.goto(origin + "/story.html")
+    page.locator("#comments .own").wait_for()
+    page.locator("#comments li.none").wait_for()  # the published list: empty
+    store = services.store_for("journal")
+    store.set_status(store.in_status("pending")[0][0].id, "approved")
+    page.goto(origin + "/story.html")  # a plain visit: cached subresources are used
+    page.locator("#comments .live").filter(has_text="Votre commentaire a été publié").wait_for()
+    published = page.locator("#comments .c:not(.own) .body")
+    published.filter(has_text="Publié depuis le widget.").wait_for()
+    assert page.locator("#comments .own").count() == 0
+    assert dialogs == [] and errors == []
+    page.context.close()
+
+
 def test_keyboard_only_posting(browser, registered, services):
     origin, _pages = registered
     page, _dialogs, _errors = open_host(browser, origin)

@@ -274,6 +274,22 @@ def test_every_route_of_the_api_is_documented_and_nothing_else(app):
         (method, re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.")
-        for method in rule.methods - {"HEAD", "OPTIONS"}  # Flask answers these itself
+        for method in rule.methods - {"HEAD"}  # HEAD is GET without a body
     }
     assert routes == documented_operations()
+
+
+@pytest.mark.parametrize("path", sorted(json.loads(openapi.document())["paths"]))
+def test_the_cors_preflight_is_answered_as_documented(make_app, path):
+    app = make_app()
+    app.extensions["moderation"].sites.add("partner", [PARTNER])
+    url = API + path.format(thread=THREAD, comment_id=PUBLISHED)
+    granted = app.test_client().options(url, headers={
+        "Origin": PARTNER, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})  # fmt: skip
+    assert granted.status_code == 200 and "GET" in granted.headers["Allow"]
+    assert granted.headers["Access-Control-Allow-Origin"] in (PARTNER, "*")
+    assert_documented(granted, "OPTIONS", path)
+    refused = app.test_client().options(url, headers={"Origin": FOREIGN})
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    assert_documented(refused, "OPTIONS", path)

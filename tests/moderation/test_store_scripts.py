@@ -25,7 +25,7 @@ def comment_keys(comment_id=ID, thread="t"):
 
 
 def test_the_layout_is_written_once_and_given_to_every_script():
-    assert layout.PER == len(comment_keys()) == 14
+    assert layout.PER == len(comment_keys()) == 15
     prelude = layout.lua_prelude()
     for name, at in layout.offsets().items():
         assert f"local K_{name.upper()} = {at}" in prelude
@@ -49,10 +49,34 @@ def test_save_then_set_status_then_erase(redis_client):
         1, "pending"]  # fmt: skip
     assert redis_client.zrange(KEYS.approved("t"), 0, -1) == [ID]
     assert redis_client.get(KEYS.approved_version("t")) == "1"
+    changed = float(redis_client.get(KEYS.approved_changed("t")))
+    assert changed == pytest.approx(server_time(redis_client), abs=5)
     assert run(redis_client, "set_status", comment_keys(OTHER), [OTHER, "spam", "", "1"]) == [0, ""]
     assert run(redis_client, "erase", comment_keys(), [ID]) == 1
     assert redis_client.zcard(KEYS.approved("t")) == 0 and not redis_client.exists(KEYS.comment(ID))
     assert redis_client.get(KEYS.approved_version("t")) == "2"
+    assert float(redis_client.get(KEYS.approved_changed("t"))) >= changed
+
+
+def server_time(client) -> float:
+    seconds, micros = client.time()
+    return seconds + micros / 1e6
+
+
+def test_publishing_notes_when_the_published_list_changed(redis_client):
+    """Last-Modified comes from this stamp: set, by the server's clock, each
+    time the version moves, and only then."""
+    run(redis_client, "save", [*comment_keys(), KEYS.queue, KEYS.agents],
+        [ID, "comment", "", "", "t", "thread", "t", "status", "pending"])  # fmt: skip
+    run(redis_client, "set_status", comment_keys(), [ID, "review", "", "1"])
+    assert redis_client.get(KEYS.approved_changed("t")) is None  # nothing published yet
+    before = server_time(redis_client)
+    run(redis_client, "set_status", comment_keys(), [ID, "approved", "", "1"])
+    first = float(redis_client.get(KEYS.approved_changed("t")))
+    assert before <= first <= server_time(redis_client)
+    run(redis_client, "anonymise", comment_keys(), [ID, "Anonyme"])
+    second = float(redis_client.get(KEYS.approved_changed("t")))
+    assert second > first and redis_client.get(KEYS.approved_version("t")) == "2"
 
 
 def test_save_refuses_a_queue_key_of_another_type_and_writes_nothing(redis_client):

@@ -4,10 +4,10 @@
 -- KEYS: the comment's run (layout.py).
 -- ARGV: id, the new author name.
 -- Returns 1, or 0 when the comment is gone.
--- uses: nothing but the layout
+-- uses: published
 local current = redis.call('HGET', KEYS[K_COMMENT], 'status')
 if not current then return 0 end
 redis.call('HSET', KEYS[K_COMMENT], 'author', ARGV[2])
 redis.call('HDEL', KEYS[K_COMMENT], 'email', 'url', 'agent', 'ip_hash')
-if current == 'approved' then redis.call('INCR', KEYS[K_VERSION]) end
+if current == 'approved' then published_changed() end
 return 1

@@ -5,7 +5,7 @@
 --   EXTRA + 1 the dead-letter stream.
 -- ARGV: id, group, entry id, now, reason, deliveries.
 -- Returns the comment's status before, or false.
--- uses: move
+-- uses: published, move
 redis.call('XADD', KEYS[EXTRA + 1], '*', 'comment', ARGV[1], 'entry', ARGV[3],
            'reason', ARGV[5], 'deliveries', ARGV[6], 'at', ARGV[4])
 local current = redis.call('HGET', KEYS[K_COMMENT], 'status')

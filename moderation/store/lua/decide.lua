@@ -4,7 +4,7 @@
 --   the feedback stream.
 -- ARGV: id, new status, expected status or '', now, moderator, via.
 -- Returns {0, ''} (no such comment), {2, current} (conflict) or {1, previous}.
--- uses: move
+-- uses: published, move
 local current = redis.call('HGET', KEYS[K_COMMENT], 'status')
 if not current then return {0, ''} end
 if ARGV[3] ~= '' and current ~= ARGV[3] then return {2, current} end

@@ -3,7 +3,7 @@
 -- KEYS: the comment's run (layout.py).
 -- ARGV: id.
 -- Returns 1, or 0 when the comment was already gone.
--- uses: nothing but the layout
+-- uses: published
 local current = redis.call('HGET', KEYS[K_COMMENT], 'status')
 if not current then return 0 end
 for i = 1, #STATUSES do
@@ -12,6 +12,6 @@ for i = 1, #STATUSES do
 end
 redis.call('ZREM', KEYS[K_APPROVED], ARGV[1])
 redis.call('ZREM', KEYS[K_UNCERTAIN], ARGV[1])
-if current == 'approved' then redis.call('INCR', KEYS[K_VERSION]) end
+if current == 'approved' then published_changed() end
 redis.call('DEL', KEYS[K_COMMENT])
 return 1

@@ -1,4 +1,5 @@
--- Library: keep a comment's indexes in step with its status. Keys are read
+-- Library: keep a comment's indexes in step with its status (after the
+-- published library). Keys are read
 -- through the layout's constants (K_STATUS ...; moderation/store/layout.py),
 -- offset by b where a batch script handles several comments.
 -- Status indexes hold ids with score 0: ids sort by creation time, so lexical
@@ -25,9 +26,7 @@ local function move(id, from, to, b)
   else
     redis.call('ZREM', KEYS[b + K_APPROVED], id)
   end
-  if to == 'approved' or from == 'approved' then
-    redis.call('INCR', KEYS[b + K_VERSION])
-  end
+  if to == 'approved' or from == 'approved' then published_changed(b) end
   local score = tonumber(redis.call('HGET', KEYS[b + K_COMMENT], 'score') or '')
   if to == 'review' and score then
     redis.call('ZADD', KEYS[b + K_UNCERTAIN], math.abs(score - 0.5), id)

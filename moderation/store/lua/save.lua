@@ -4,7 +4,7 @@
 --   otherwise).
 -- ARGV: id, entry field, agent digest, agent, thread, hash fields...
 -- Returns {'saved', entry id} or {'parent', code}.
--- uses: move, save_functions
+-- uses: published, move, save_functions
 local refused = refusal(KEYS[EXTRA + 2], ARGV[5])
 if refused then return refused end
 return {'saved', save(ARGV[1], ARGV[2], KEYS[EXTRA + 1], ARGV[3], ARGV[4], 6)}

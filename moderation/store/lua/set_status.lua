@@ -2,7 +2,7 @@
 -- KEYS: the comment's run (layout.py).
 -- ARGV: id, new status, expected status or '', now.
 -- Returns {0, ''} (no such comment), {2, current} (conflict) or {1, previous}.
--- uses: move
+-- uses: published, move
 local current = redis.call('HGET', KEYS[K_COMMENT], 'status')
 if not current then return {0, ''} end
 if ARGV[3] ~= '' and current ~= ARGV[3] then return {2, current} end

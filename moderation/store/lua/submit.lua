@@ -14,7 +14,7 @@
 -- Returns {'saved', entry id}, {'trapped', names}, {'parent', code} (the
 -- answer left unburnt), {'locked', seconds to wait} (unburnt too) or
 -- {captcha outcome}.
--- uses: captcha_check, move, save_functions
+-- uses: captcha_check, published, move, save_functions
 local refused = refusal(KEYS[EXTRA + 5], ARGV[4])
 if refused then return refused end
 local limit = tonumber(ARGV[10])

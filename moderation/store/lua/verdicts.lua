@@ -7,7 +7,7 @@
 -- ARGV: group, now, then per comment: id, entry id, status, number of
 --   verdict fields, the fields as name/value pairs.
 -- Returns each comment's status before ('' when it no longer exists).
--- uses: move
+-- uses: published, move
 local stream = KEYS[#KEYS]
 local before = {}
 local a = 3
