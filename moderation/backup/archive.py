@@ -1,11 +1,13 @@
 """The backup file: gzip-compressed JSON lines, independent of Redis's own
 file format (any Redis of version 7 or later can take it back).
 
-The first line is a header (format name and version, when, from what); then
-one line per key (its name, type, absolute expiry and content, see
-:mod:`moderation.backup.reading`); the last line counts the keys, so a
-truncated file is recognised before anything is restored. Names and values
-that are not UTF-8 are written as ``{"b64": ...}``.
+Files are written compressed; plain JSON lines are read as well (the test
+data keeps one that way, readable in a review). The first line is a header
+(format name and version, when, from what); then one line per key (its
+name, type, absolute expiry and content, see :mod:`moderation.backup.reading`);
+the last line counts the keys, so a truncated file is recognised before
+anything is restored. Names and values that are not UTF-8 are written as
+``{"b64": ...}``.
 """
 
 import base64
@@ -15,7 +17,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 FORMAT = "moderation-backup"
 VERSION = 1
@@ -72,9 +74,18 @@ class Writer:
             self.partial.unlink(missing_ok=True)
 
 
+def _open(path: Path) -> IO[str]:
+    """Compressed as ``backup`` writes it, or plain (a file written or read by hand)."""
+    with path.open("rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    if compressed:
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
 def _lines(path: Path) -> Iterator[dict[str, Any]]:
     try:
-        with gzip.open(path, "rt", encoding="utf-8") as file:
+        with _open(path) as file:
             for number, line in enumerate(file, 1):
                 try:
                     value = json.loads(line)
@@ -83,7 +94,7 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
                 if not isinstance(value, dict):
                     raise BackupError(f"{path}: line {number} is not an object")
                 yield value
-    except (OSError, EOFError) as error:  # gzip.BadGzipFile is an OSError
+    except (OSError, EOFError, UnicodeDecodeError) as error:  # gzip.BadGzipFile is an OSError
         raise BackupError(f"{path}: {error}") from error
 
 

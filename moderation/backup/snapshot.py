@@ -18,6 +18,7 @@ from pathlib import Path
 
 import redis
 
+from moderation import keys
 from moderation.backup.archive import BackupError, Writer
 from moderation.backup.nodes import Nodes
 from moderation.backup.reading import read_keys
@@ -44,11 +45,13 @@ def backup(url: str, path: Path, *, pause_seconds: float = 30.0,
                 node.execute_command("CLIENT", "PAUSE", int(pause_seconds * 1000), "WRITE")
                 paused.append(node)
             version = nodes.primaries[0].info("server")["redis_version"]
-            header = {"created_at": clock(), "source": nodes.kind, "redis_version": version}
+            data_format = nodes.for_key(keys.DATA_FORMAT.encode()).get(keys.DATA_FORMAT)
+            header = {"created_at": clock(), "source": nodes.kind, "redis_version": version,
+                      "data_format": int(data_format) if data_format else None}  # fmt: skip
             with Writer(path, header) as writer:
                 for node in nodes.primaries:
-                    for keys in _batches(node):
-                        for record in read_keys(node, keys):
+                    for batch in _batches(node):
+                        for record in read_keys(node, batch):
                             writer.add(record)
                             summary.types[record["type"]] += 1
                 summary.seconds = time.monotonic() - started

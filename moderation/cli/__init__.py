@@ -7,6 +7,7 @@ import click
 
 from moderation.cli import (
     backups,
+    migrations,
     models,
     moderators,
     privacy,
@@ -30,5 +31,6 @@ for _command in (
     serving.serve, workers.worker, models.train, models.evaluate, models.model,
     moderators.moderator, sites.site, privacy.privacy, transfer.export_command,
     transfer.import_command, webhooks.webhook, backups.backup_command, backups.restore_command,
+    migrations.migrate_command,
 ):  # fmt: skip
     main.add_command(_command)

@@ -1,6 +1,7 @@
 """``moderation backup FILE`` and ``moderation restore FILE``: thin calls
 into :mod:`moderation.backup`."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -37,6 +38,7 @@ def restore_command(path: Path, force: bool) -> None:
         done = restore(redis_url(), path, force=force)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    taken = done.source.get("created_at")
-    click.echo(f"{done.keys} keys restored from {path} (snapshot of {taken}); "
-               f"{done.expired} expired since, not restored")  # fmt: skip
+    taken = datetime.fromtimestamp(float(done.source.get("created_at") or 0), UTC)
+    click.echo(f"{done.keys} keys restored from {path} (snapshot of {taken:%Y-%m-%d %H:%M:%S} "
+               f"UTC, data format {done.source.get('data_format')}); {done.expired} expired "
+               "since, not restored")  # fmt: skip

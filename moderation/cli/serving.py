@@ -15,6 +15,7 @@ from flask import Flask
 
 from moderation import embedded_redis
 from moderation.cli.common import instance_path
+from moderation.migrations import DataFormatError
 from moderation.redis_server import RedisServer
 
 
@@ -41,7 +42,10 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
     try:
         from moderation.app import create_app  # after the metrics folder is set
 
-        app = create_app(config_)
+        try:
+            app = create_app(config_)
+        except DataFormatError as error:
+            raise click.ClickException(str(error)) from error
         if not no_worker:
             classifier = _start_worker(config_.get("REDIS_URL") or os.environ["REDIS_URL"], owner)
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - display only

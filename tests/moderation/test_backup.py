@@ -13,6 +13,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
+from moderation import migrations
 from moderation.backup import BackupError, backup, restore
 from moderation.backup.archive import Writer, records
 from moderation.backup.nodes import Nodes
@@ -115,10 +116,22 @@ def test_a_populated_service_round_trips_and_the_queue_resumes(
     with gzip.open(path, "rt") as file:
         head = json.loads(file.readline())
     assert head["format"] == "moderation-backup" and head["version"] == 1
+    assert head["data_format"] == migrations.CURRENT  # stamped when the app started
 
     restored = runner.invoke(main, ["restore", str(path)], env={"REDIS_URL": target.url})
     assert restored.exit_code == 0, restored.output + repr(restored.exception)
     assert contents(target.url) == before
+    source, copy = connect(redis_server.url, 5.0), connect(target.url, 5.0)
+    try:  # and read through the service's own client, not only the backup's reader
+        assert copy.zscore("test:{raw}:scores", "tenth") == 0.1
+        assert copy.zscore("test:{raw}:scores", "inf") == float("inf")
+        held = CommentStore(copy).keys.comment(populated["held"])
+        assert copy.hgetall(held) == source.hgetall(held)
+        assert copy.pexpiretime(held) == -1
+        assert copy.xinfo_groups("test:{raw}:empty-stream")[0]["name"] == "g"
+    finally:
+        source.close()
+        copy.close()
 
     # The comment a dead worker held and the one nobody read: each classified once.
     copy = connect(target.url, 5.0)
@@ -186,10 +199,10 @@ def test_a_damaged_backup_writes_nothing(populated, redis_server, target, tmp_pa
         file.write('{"hello": "world"}\n')
     with pytest.raises(BackupError, match="not a moderation-backup file"):
         restore(target.url, other)
-    plain = tmp_path / "plain.jsonl"
-    plain.write_text("{}\n")
-    with pytest.raises(BackupError, match="Not a gzipped file"):
-        restore(target.url, plain)
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    with pytest.raises(BackupError, match="image.png"):
+        restore(target.url, binary)
     assert key_count(target.url) == 0
 
 
