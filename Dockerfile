@@ -25,7 +25,8 @@ RUN pip install --no-index --find-links=/wheels moderation && rm -rf /wheels \
 USER moderation
 WORKDIR /var/lib/moderation
 EXPOSE 8000
+# Asks /healthz on the port gunicorn listens on (PORT or BIND), not a fixed one.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
-    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
+    CMD ["python", "-m", "moderation.healthcheck"]
 # The metrics folder is emptied at each start: prometheus-client sums its files.
 CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec gunicorn -c python:moderation.gunicorn_conf 'moderation:create_app()'"]

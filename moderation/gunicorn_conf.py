@@ -3,7 +3,9 @@
 
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+# PORT alone, or BIND as host:port; the image's HEALTHCHECK reads the same
+# (moderation/healthcheck.py), so it follows a container started on another port.
+bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT') or 8000}"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 worker_class = "sync"
 accesslog = "-"
