@@ -1,4 +1,5 @@
 # `make run` serves the site on http://127.0.0.1:8000 (embedded Redis unless REDIS_URL is set).
+# `make moderator EMAIL=you@example.org` creates an owner account (asks for its password).
 # `make test` runs ruff and the whole test suite (installs Chromium through apt when missing).
 # `make image-test` builds the container image with podman and smoke-tests it and compose.
 # `make test-fast` runs ruff and the tests that are not slow, browser or Redis Cluster runs.
@@ -8,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint browser luacheck nginx bench clean translations catalogs image image-test
+.PHONY: run moderator test test-fast lint browser luacheck nginx bench clean translations catalogs image image-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,11 @@ catalogs: $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed translations
 	$(BIN)/moderation serve --host $(HOST) --port $(PORT)
+
+# Uses the embedded Redis of a running `make run`, or starts it for the command.
+moderator: $(VENV)/.run-installed
+	@test -n "$(EMAIL)" || { echo "usage: make moderator EMAIL=you@example.org" >&2; exit 2; }
+	$(BIN)/moderation moderator add "$(EMAIL)" --owner
 
 browser:
 	@sh scripts/apt-ensure.sh /usr/bin/chromium chromium

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from moderation import config, i18n, limits, logs
+from moderation import config, i18n, limits, logs, migrations
 from moderation.rendering import author_link, render_comment
 from moderation.services import build, load_or_create_secret
 from moderation.web.head import HeadAsGet
@@ -52,6 +52,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     clock = app.config.get("CLOCK") or time.time
     services = build(app, clock=clock)
     app.extensions["moderation"] = services
+    try:
+        migrations.ensure_current(services.redis, app.config["AUTO_MIGRATE"])
+    except redis.RedisError as error:  # Redis down: checked by the workers, and next start
+        log.warning("could not check the data format in Redis: %s", error)
     try:
         services.queue.ensure_group()
     except redis.RedisError as error:  # the worker creates it too; do not refuse to start

@@ -86,6 +86,9 @@ SETTINGS: tuple[Setting, ...] = (
             "A comment answered sooner after its question is dropped silently (bots)."),
     Setting("REDIS_SOCKET_TIMEOUT", 2.0, float,
             "Seconds before a Redis call is given up (the request then gets 503)."),
+    Setting("AUTO_MIGRATE", False, _bool,
+            "Bring data of an older format up to date at start-up (`moderation migrate`); "
+            "unset, the site and workers refuse to start on it."),
     Setting("MODERATOR_IDLE_MINUTES", 30, int,
             "Minutes without a request after which a moderator must sign in again."),
     Setting("MODERATOR_SESSION_HOURS", 12, int,

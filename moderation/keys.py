@@ -18,6 +18,8 @@ MODELS = "model:{models}:"
 DIGEST_SENT = "digest:{digest}:sent"  # when the moderators' digest last went out
 LIMITS = "limits"  # Flask-Limiter's own prefix for its moving windows
 CAPTCHA = "captcha"  # the challenge store's prefix; its namespace is the site's tag
+DATA_FORMAT = "meta:{meta}:format"  # the data-format version (migrations/)
+MIGRATION_LOCK = "meta:{meta}:migrating"  # held while migrations run
 
 
 @dataclass(frozen=True, slots=True)

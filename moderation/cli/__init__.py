@@ -5,7 +5,18 @@ import os
 
 import click
 
-from moderation.cli import models, moderators, privacy, serving, sites, transfer, webhooks, workers
+from moderation.cli import (
+    backups,
+    migrations,
+    models,
+    moderators,
+    privacy,
+    serving,
+    sites,
+    transfer,
+    webhooks,
+    workers,
+)
 
 
 @click.group()
@@ -19,6 +30,7 @@ def main() -> None:
 for _command in (
     serving.serve, workers.worker, models.train, models.evaluate, models.model,
     moderators.moderator, sites.site, privacy.privacy, transfer.export_command,
-    transfer.import_command, webhooks.webhook,
+    transfer.import_command, webhooks.webhook, backups.backup_command, backups.restore_command,
+    migrations.migrate_command,
 ):  # fmt: skip
     main.add_command(_command)

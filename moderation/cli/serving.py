@@ -1,5 +1,6 @@
 """``moderation serve``: the site under gunicorn, with an embedded Redis when
-no ``REDIS_URL`` is given and a ``moderation worker`` process beside it."""
+no ``REDIS_URL`` is given (its address recorded in the instance folder for
+the other commands) and a ``moderation worker`` process beside it."""
 
 import os
 import shutil
@@ -12,7 +13,9 @@ from typing import Any
 import click
 from flask import Flask
 
+from moderation import embedded_redis
 from moderation.cli.common import instance_path
+from moderation.migrations import DataFormatError
 from moderation.redis_server import RedisServer
 
 
@@ -28,7 +31,10 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
     classifier: subprocess.Popen[bytes] | None = None
     config_: dict[str, Any] = {"INSTANCE_PATH": str(instance)}
     if not os.environ.get("REDIS_URL"):
-        embedded = RedisServer(instance / "redis", persistent=True).start()
+        try:
+            embedded = embedded_redis.start(instance, "serve")
+        except embedded_redis.EmbeddedRedisBusy as error:
+            raise click.ClickException(str(error)) from error
         config_["REDIS_URL"] = embedded.url
         click.echo(f"Embedded Redis {embedded.url} (data in {embedded.data_dir})")
     owner = os.getpid()
@@ -36,7 +42,10 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
     try:
         from moderation.app import create_app  # after the metrics folder is set
 
-        app = create_app(config_)
+        try:
+            app = create_app(config_)
+        except DataFormatError as error:
+            raise click.ClickException(str(error)) from error
         if not no_worker:
             classifier = _start_worker(config_.get("REDIS_URL") or os.environ["REDIS_URL"], owner)
         shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - display only
@@ -46,7 +55,7 @@ def serve(host: str, port: int, workers: int, no_worker: bool) -> None:
         if os.getpid() == owner:  # not in a forked web worker
             if classifier is not None:
                 _stop_worker(classifier)
-            if embedded is not None and embedded.stop():
+            if embedded is not None and embedded_redis.stop(instance, embedded):
                 click.echo("Embedded Redis stopped.")
             if metrics_dir is not None:
                 shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -5,7 +5,9 @@ import os
 import socket
 
 import click
+import redis
 
+from moderation import migrations
 from moderation.cli.common import redis_client, settings
 
 
@@ -33,6 +35,12 @@ def worker(
 
     current = settings()
     client = redis_client(min_timeout=process.MIN_SOCKET_TIMEOUT, name=f"worker:{name}")
+    try:
+        migrations.ensure_current(client, current["AUTO_MIGRATE"])
+    except migrations.DataFormatError as error:
+        raise click.ClickException(str(error)) from error
+    except redis.RedisError as error:  # Redis not up yet: the worker waits for it anyway
+        click.echo(f"could not check the data format in Redis: {error}", err=True)
     done = process.run(client, current, name=name, burst=burst, reclaim_after=reclaim_after,
                        batch=batch, metrics_port=metrics_port)  # fmt: skip
     click.echo(
