@@ -2,13 +2,14 @@
 # `make moderator EMAIL=you@example.org` creates an owner account (asks for its password).
 # `make test` runs ruff and the whole test suite (installs Chromium through apt when missing).
 # `make test-fast` runs ruff and the tests that are not slow, browser or Redis Cluster runs.
+# `make image` builds the container image with podman; `make image-test` also runs it (README).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run moderator test test-fast lint browser luacheck bench clean translations catalogs
+.PHONY: run moderator image image-test image-tools test test-fast lint browser luacheck bench clean translations catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,10 @@ $(BIN)/python:
 $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
+
+$(VENV)/.image-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[image]'
+	touch $@ $(VENV)/.run-installed
 
 $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -69,6 +74,25 @@ test-fast: $(VENV)/.test-installed translations luacheck lint
 bench: $(VENV)/.test-installed translations
 	@sh scripts/apt-ensure.sh /usr/bin/wrk wrk
 	$(BIN)/python -m bench $(if $(QUICK),--quick)
+
+# The image, built by podman from Debian stand-ins of its base images (no
+# Docker engine or registry here; see README, Deploy and scale). The image
+# store lives in IMAGE_WORK (default: a folder under /tmp, one per checkout).
+IMAGE ?= localhost/moderation:latest
+
+image-tools:
+	@for tool in podman:podman runc:runc slirp4netns:slirp4netns mmdebstrap:mmdebstrap \
+	    newuidmap:uidmap fuse-overlayfs:fuse-overlayfs redis-server:redis-server; do \
+	    sh scripts/apt-ensure.sh "$$(command -v $${tool%%:*} || echo /usr/bin/$${tool%%:*})" "$${tool##*:}" || exit 1; \
+	done
+
+image: image-tools
+	sh scripts/image-base.sh
+	. scripts/podman-env.sh && podman build --quiet --tag $(IMAGE) .
+
+# The image on its own against a Redis, then docker-compose.yml with three workers.
+image-test: image $(VENV)/.image-installed
+	. scripts/podman-env.sh && IMAGE=$(IMAGE) $(BIN)/python scripts/image_test.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
