@@ -12,6 +12,7 @@ from dataclasses import dataclass
 ACCOUNTS = "acct:{accounts}:"  # accounts, sessions, invitations, 2FA, the team's log
 LOGIN_GUARD = ACCOUNTS + "login:"  # sign-in failure counters (login_guard.py)
 TEAM_AUDIT = ACCOUNTS + "audit"
+UNDO = ACCOUNTS + "undo:"  # a session's last decisions, newest first (undo.py)
 SITES = "site:{sites}:"
 WEBHOOKS = "hook:{hooks}:"  # hooks, their queue and retries in one slot
 MODELS = "model:{models}:"

@@ -176,7 +176,7 @@ def test_the_audit_page_filters(signed_in, services, clock):
     page = signed_in.get("/moderation/audit?moderator=other@example.org").get_data(as_text=True)
     assert second in page and first not in page
     page = signed_in.get(f"/moderation/audit?comment={first}").get_data(as_text=True)
-    assert first in page and "review → spam" in unescape(page)
+    assert first in page and "À relire → Spam" in unescape(page)
 
 
 def test_most_uncertain_first_and_filter_by_article(signed_in, services, clock, redis_client):
