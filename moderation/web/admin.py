@@ -35,6 +35,7 @@ from moderation.limits import client_key, limiter, login_limit
 from moderation.login_guard import LoginGuard
 from moderation.models import ModelRegistry
 from moderation.policy import Policy
+from moderation.reason_words import rule_chip, words_for
 from moderation.services import services
 from moderation.store import (
     STATUSES,
@@ -61,15 +62,6 @@ OFFERED = {status: [d for d, target in DECISIONS.items() if target != status]
 TABS = ("review", "pending", "spam", "approved", "rejected")
 LABELS = {"review": _l("To review"), "pending": _l("Pending"), "spam": _l("Spam"),
           "approved": _l("Published"), "rejected": _l("Rejected")}  # fmt: skip
-RULES = {
-    "likely_good": _l("likely good"),
-    "too_many_links": _l("too many links"),
-    "blocklist": _l("blocked word"),
-    "unscored": _l("not scored"),
-    "dead_letter": _l("classifier failure"),
-    "burst": _l("burst of near-identical messages"),
-    "links_not_decisive": _l("only its links looked like spam"),
-}
 SLICE_NAMES = {
     ("language", "fr"): _l("French"),
     ("language", "en"): _l("English"),
@@ -236,9 +228,9 @@ def queue() -> str:
         "moderation/queue.html", status=status, comments=comments, next_cursor=after,
         counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
         offered=OFFERED[status], focus=request.args.get("focus", ""),
-        explained=services().explainer().explain(comments),
+        why=services().explainer().why(comments), rule_chip=rule_chip, words_for=words_for,
         parents=_parents(store, comments),
-        cursor=cursor, sort=sort, thread=thread, rules=RULES, site=site,
+        cursor=cursor, sort=sort, thread=thread, site=site,
         sites=site_choices(),
     )  # fmt: skip
 
