@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from moderation.web import (
         admin,
         api,
+        author_pages,  # noqa: F401 - adds the author panel to admin's blueprint
         decision_log,  # noqa: F401 - adds the decision log to admin's blueprint
         decisions,  # noqa: F401 - adds the queue's decisions and undo to admin's blueprint
         errors,

@@ -98,3 +98,12 @@ class SiteKeys:
     def domains(self) -> str:
         """Decayed counts of spam and approved decisions per link domain."""
         return f"domains:{self.tag}"
+
+    def author(self, subject: str) -> str:
+        """Ids of one author's comments (by e-mail or by IP hash, authors.py)."""
+        return f"author:{self.tag}:{subject}"
+
+    @property
+    def author_marks(self) -> str:
+        """Moderators' marks on authors: subject → trusted/blocked, until when."""
+        return f"authors:{self.tag}"

@@ -28,6 +28,7 @@ from wtforms import PasswordField, StringField
 
 from moderation import i18n, model_figures
 from moderation.accounts import Account
+from moderation.authors import first_comments
 from moderation.charts import meter
 from moderation.dashboard import dashboard as build_dashboard
 from moderation.day_chart import day_chart
@@ -229,6 +230,7 @@ def queue() -> str:
         counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
         offered=OFFERED[status], focus=request.args.get("focus", ""),
         why=services().explainer().why(comments), rule_chip=rule_chip, words_for=words_for,
+        firsts=first_comments(services().redis, site, comments),
         parents=_parents(store, comments),
         cursor=cursor, sort=sort, thread=thread, site=site,
         sites=site_choices(),

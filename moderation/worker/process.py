@@ -60,6 +60,7 @@ def policy_from(settings: Settings) -> Policy:
         auto_approve=settings["AUTO_APPROVE"],
         max_links=settings["MAX_LINKS"],
         blocklist=load_blocklist(settings["BLOCKLIST_FILE"]),
+        known_authors=settings["AUTO_APPROVE_KNOWN_AUTHORS"],
     )
 
 
