@@ -80,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         moderation_api,
         pages,
         security,
+        spam_pages,  # noqa: F401 - adds « Vider le spam » to admin's blueprint
         team,
         two_factor_pages,
         widget,

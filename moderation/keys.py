@@ -107,3 +107,8 @@ class SiteKeys:
     def author_marks(self) -> str:
         """Moderators' marks on authors: subject → trusted/blocked, until when."""
         return f"authors:{self.tag}"
+
+    @property
+    def spam_purge(self) -> str:
+        """The daily lock of the spam retention purge (spam_folder.py)."""
+        return f"spampurge:{self.tag}"
