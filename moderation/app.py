@@ -79,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         health,
         moderation_api,
         pages,
+        queue_live,  # noqa: F401 - adds the queue's live state to admin's blueprint
         security,
         spam_pages,  # noqa: F401 - adds « Vider le spam » to admin's blueprint
         team,

@@ -289,6 +289,68 @@
     event.preventDefault();
   });
 
+  // New comments: poll the queue's state (304 while nothing changed) and
+  // offer them in a banner; a click inserts them at the end of the list.
+  var banner = document.getElementById("live-banner");
+  var etag = "";
+
+  function newestId() {
+    var ids = Array.prototype.map.call(form.querySelectorAll(".item"), function (item) {
+      return item.dataset.id;
+    }).sort();
+    return ids.length ? ids[ids.length - 1] : "";
+  }
+
+  function showState(state) {
+    Object.keys(state.counts).forEach(function (status) {
+      var badge = document.querySelector('.tabs [data-tab="' + status + '"] .count');
+      if (badge) { badge.textContent = String(state.counts[status]); }
+    });
+    Object.keys(state.sites).forEach(function (name) {
+      var option = document.querySelector('select[name="site"] option[value="' + name + '"]');
+      if (option) { option.textContent = option.textContent.replace(/\(\d+\)$/, "(" + state.sites[name] + ")"); }
+    });
+    if (banner) {
+      banner.hidden = state["new"] < 1;
+      var text = state["new"] < 2 ? banner.dataset.one : banner.dataset.many;
+      banner.textContent = text.replace(/\d+/, String(state["new"]));
+    }
+  }
+
+  function pollState() {
+    if (document.visibilityState !== "visible") { return; }
+    var headers = { Accept: "application/json" };
+    if (etag) { headers["If-None-Match"] = etag; }
+    fetch(form.dataset.state + "&after=" + encodeURIComponent(newestId()),
+          { headers: headers, credentials: "same-origin" }).then(function (response) {
+      if (response.status !== 200) { return null; }
+      etag = response.headers.get("ETag") || "";
+      return response.json();
+    }).then(function (state) { if (state) { showState(state); } }, function () {});
+  }
+
+  function insertNew() {
+    if (!list) { window.location.reload(); return; }
+    fetch(form.dataset.more + "&cursor=" + encodeURIComponent(newestId()),
+          { credentials: "same-origin" }).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      page.querySelectorAll(".queue .item").forEach(function (item) {
+        if (!document.getElementById(item.id)) { list.appendChild(document.importNode(item, true)); }
+      });
+      banner.hidden = true;
+      etag = "";
+      settled();
+      if (!current) { focus(items()[0]); }
+    });
+  }
+
+  if (banner && Number(form.dataset.poll) > 0) {
+    banner.addEventListener("click", insertNew);
+    window.setInterval(pollState, Number(form.dataset.poll) * 1000);
+  }
+
   var wanted = form.dataset.focus && document.getElementById("item-" + form.dataset.focus);
   focus(wanted || items()[0]);
   settled();
