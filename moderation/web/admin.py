@@ -1,6 +1,9 @@
-"""Moderator pages under /moderation/: sign-in, the review queue, decisions,
-the audit log and the dashboard. Everything works with plain forms; the
-JavaScript in static/moderation.js only adds keyboard shortcuts."""
+"""Moderator pages under /moderation/: sign-in, the review queue and the
+dashboard. Decisions and undo (decisions.py), the decision log
+(decision_log.py), the author panel (author_pages.py), the spam folder
+(spam_pages.py) and the queue's live state (queue_live.py) add their routes
+to this blueprint. Everything works with plain forms; static/moderation.js
+adds the keyboard, decisions without reloading, undo and the live banner."""
 
 import time
 from functools import partial
