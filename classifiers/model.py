@@ -30,6 +30,8 @@ class Contribution:
     feature: str
     kind: str  # "text", "phrase" or "signal"
     weight: float
+    signal: str = ""  # a signal's name in features.META ("length", …)
+    above: bool | None = None  # a signal above the average comment's value (relative.py)
 
 
 def as_samples(X: Sequence[Sample | str]) -> list[Sample]:  # noqa: N803 - scikit-learn's name

@@ -76,14 +76,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from moderation.web import (
         admin,
         api,
+        author_pages,  # noqa: F401 - adds the author panel to admin's blueprint
         conditional,
+        decision_log,  # noqa: F401 - adds the decision log to admin's blueprint
+        decisions,  # noqa: F401 - adds the queue's decisions and undo to admin's blueprint
         errors,
         feeds,
         form_text,
         health,
         moderation_api,
         pages,
+        queue_live,  # noqa: F401 - adds the queue's live state to admin's blueprint
         security,
+        spam_pages,  # noqa: F401 - adds « Vider le spam » to admin's blueprint
         team,
         two_factor_pages,
         widget,
@@ -113,6 +118,10 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(i18n.long_datetime, "long_date")
     app.add_template_filter(
         lambda stamp: i18n.long_datetime(datetime.fromtimestamp(stamp, UTC)), "timestamp_date"
+    )
+    app.add_template_filter(i18n.short_datetime, "short_date")
+    app.add_template_filter(
+        lambda stamp: i18n.short_datetime(datetime.fromtimestamp(stamp, UTC)), "timestamp_short"
     )
     app.add_template_filter(render_comment, "comment_html")
     app.add_template_filter(author_link, "author_link")

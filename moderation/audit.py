@@ -10,6 +10,8 @@ import redis
 
 from moderation.keys import TEAM_AUDIT, SiteKeys
 
+READS = {"GET", "HEAD", "OPTIONS"}
+
 
 @dataclass(frozen=True)
 class AuditEntry:
@@ -52,9 +54,10 @@ class AuditLog:
 
     def entries(
         self, *, moderator: str | None = None, comment: str | None = None, limit: int = 100,
-        before: str = "+",
+        before: str = "+", reads: bool = True,
     ) -> list[AuditEntry]:  # fmt: skip
-        """Newest first, optionally only one moderator's or one comment's."""
+        """Newest first, optionally only one moderator's or one comment's;
+        without ``reads``, API calls that only read are left out."""
         found: list[AuditEntry] = []
         cursor = before
         while len(found) < limit:
@@ -65,6 +68,8 @@ class AuditLog:
                 if moderator and fields.get("moderator") != moderator:
                     continue
                 if comment and fields.get("comment") != comment:
+                    continue
+                if not reads and fields.get("event") == "api" and fields.get("method") in READS:
                     continue
                 found.append(AuditEntry(entry_id, fields))
                 if len(found) == limit:

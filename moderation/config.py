@@ -112,6 +112,15 @@ SETTINGS: tuple[Setting, ...] = (
             "the next link to it, halving every this many days (0: not used)."),
     Setting("AUTO_APPROVE", False, _bool,
             "Publish likely-good comments without a moderator (default: pre-moderation)."),
+    Setting("AUTO_APPROVE_KNOWN_AUTHORS", 0, int,
+            "An author with this many comments published and none refused or spam in the "
+            "last 90 days is trusted: their likely-good comments skip review (0: never)."),
+    Setting("SPAM_RETENTION_DAYS", 0, int,
+            "Spam older than this many days is deleted once a day, with an entry in the "
+            "decision log (0: kept until a moderator empties the spam folder)."),
+    Setting("QUEUE_POLL_SECONDS", 10, int,
+            "How often an open moderation queue asks whether new comments arrived "
+            "(an unchanged queue answers 304 with no body; 0: never)."),
     Setting("MAX_LINKS", 2, int, "More links than this always sends a comment to review."),
     Setting("BLOCKLIST_FILE", None, str,
             "File of words or phrases (one a line, `#` comments) that send a comment to review."),

@@ -8,7 +8,7 @@ fixes every input.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from moderation.audit import AuditLog
@@ -58,6 +58,8 @@ class Dashboard:
     spam_share: float | None  # of those, the share filed as spam
     agreement_7d: Agreement
     agreement_30d: Agreement
+    # The same days, each with its decisions by the status they moved to.
+    outcomes_per_day: list[tuple[date, dict[str, int]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ def dashboard(
         spam_share=spam / len(decisions) if decisions else None,
         agreement_7d=_agreement(decisions, 7, now, spam_threshold),
         agreement_30d=_agreement(decisions, WINDOW_DAYS, now, spam_threshold),
+        outcomes_per_day=_outcomes_per_day(decisions, now),
     )
 
 
@@ -137,6 +140,18 @@ def _per_day(decisions: list[_Decision], now: float) -> list[tuple[date, int]]:
         if day in counts:
             counts[day] += 1
     return list(counts.items())
+
+
+def _outcomes_per_day(decisions: list[_Decision], now: float
+                      ) -> list[tuple[date, dict[str, int]]]:  # fmt: skip
+    today = _utc_date(now)
+    days: dict[date, dict[str, int]] = {
+        today - timedelta(days=back): {} for back in range(WINDOW_DAYS - 1, -1, -1)}
+    for decision in decisions:
+        day = days.get(_utc_date(decision.at))
+        if day is not None:
+            day[decision.to] = day.get(decision.to, 0) + 1
+    return list(days.items())
 
 
 def _ratio(part: int, whole: int) -> float | None:

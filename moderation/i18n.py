@@ -85,6 +85,12 @@ def long_datetime(moment: object) -> str:
                            locale=lang)  # fmt: skip
 
 
+def short_datetime(moment: object) -> str:
+    """« 4 nov. 2024, 09:30 »: fits one line of a card or of the decision log."""
+    return format_datetime(moment, "d MMM y, HH:mm", locale=current(),
+                           tzinfo=ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))  # fmt: skip
+
+
 def catalog(lang: str) -> support.Translations | support.NullTranslations:
     """A language's compiled catalog for work outside a request (the worker's
     e-mails): ``.gettext``/``.ngettext`` as usual."""

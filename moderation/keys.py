@@ -12,6 +12,7 @@ from dataclasses import dataclass
 ACCOUNTS = "acct:{accounts}:"  # accounts, sessions, invitations, 2FA, the team's log
 LOGIN_GUARD = ACCOUNTS + "login:"  # sign-in failure counters (login_guard.py)
 TEAM_AUDIT = ACCOUNTS + "audit"
+UNDO = ACCOUNTS + "undo:"  # a session's last decisions, newest first (undo.py)
 SITES = "site:{sites}:"
 WEBHOOKS = "hook:{hooks}:"  # hooks, their queue and retries in one slot
 MODELS = "model:{models}:"
@@ -114,3 +115,17 @@ class SiteKeys:
     def thread_pages(self) -> str:
         """A page's address, normalised -> its thread id (thread_urls.py)."""
         return f"threadpage:{self.tag}"
+
+    def author(self, subject: str) -> str:
+        """Ids of one author's comments (by e-mail or by IP hash, authors.py)."""
+        return f"author:{self.tag}:{subject}"
+
+    @property
+    def author_marks(self) -> str:
+        """Moderators' marks on authors: subject → trusted/blocked, until when."""
+        return f"authors:{self.tag}"
+
+    @property
+    def spam_purge(self) -> str:
+        """The daily lock of the spam retention purge (spam_folder.py)."""
+        return f"spampurge:{self.tag}"

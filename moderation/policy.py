@@ -46,6 +46,7 @@ class Policy:
     auto_approve: bool = False
     max_links: int = 2
     blocklist: frozenset[str] = field(default_factory=frozenset)
+    known_authors: int = 0  # AUTO_APPROVE_KNOWN_AUTHORS: approved comments that earn trust
 
     def __post_init__(self) -> None:
         spam = 1.0 if self.spam_threshold is None else self.spam_threshold
@@ -102,3 +103,17 @@ class Policy:
                 return Decision("approved", [])
             return Decision("review", ["likely_good"])
         return Decision("review", [])
+
+    def for_author(self, decision: Decision, mark: str, *, approved: int = 0,
+                   refused: int = 0) -> Decision:  # fmt: skip
+        """The route once the author is taken into account: a blocked author's
+        comment goes to spam (silently: the author is told nothing new); a
+        trusted one's skips review when the classifier found it likely good
+        and no rule asked for a person. ``approved``/``refused``: the author's
+        recent comments, which earn trust when ``known_authors`` is set."""
+        if mark == "blocked":
+            return Decision("spam", [*decision.rules, "author_blocked"])
+        earned = self.known_authors > 0 and approved >= self.known_authors and refused == 0
+        if (mark == "trusted" or earned) and decision.rules == ["likely_good"]:
+            return Decision("approved", ["author_trusted"])
+        return decision

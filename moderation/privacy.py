@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 import redis
 
 from moderation.audit import AuditLog
+from moderation.authors import email_subject
 from moderation.keys import SiteKeys
 from moderation.store import (
     ANONYMOUS,
@@ -139,6 +140,12 @@ class Privacy:
         for site, entry_id, _fields in self.decisions(email):
             done.training_examples += self.client.xdel(SiteKeys(site).feedback, entry_id)
             touched.add(site)
+        author = email_subject(email)
+        for site in self.sites():  # the author's list of comments and any mark on them
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.delete(SiteKeys(site).author(author))
+                pipe.hdel(SiteKeys(site).author_marks, author)
+                pipe.execute()
         subject = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
         for site in sorted(touched):
             AuditLog(self.client, site, clock=self.clock).event(

@@ -1,6 +1,9 @@
-"""Moderator pages under /moderation/: sign-in, the review queue, decisions,
-the audit log and the dashboard. Everything works with plain forms; the
-JavaScript in static/moderation.js only adds keyboard shortcuts."""
+"""Moderator pages under /moderation/: sign-in, the review queue and the
+dashboard. Decisions and undo (decisions.py), the decision log
+(decision_log.py), the author panel (author_pages.py), the spam folder
+(spam_pages.py) and the queue's live state (queue_live.py) add their routes
+to this blueprint. Everything works with plain forms; static/moderation.js
+adds the keyboard, decisions without reloading, undo and the live banner."""
 
 import time
 from functools import partial
@@ -22,27 +25,26 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 
 from moderation import i18n, model_figures
 from moderation.accounts import Account
-from moderation.charts import bar_chart, meter
+from moderation.authors import first_comments
+from moderation.charts import meter
 from moderation.dashboard import dashboard as build_dashboard
+from moderation.day_chart import day_chart
 from moderation.limits import client_key, limiter, login_limit
 from moderation.login_guard import LoginGuard
 from moderation.models import ModelRegistry
 from moderation.policy import Policy
+from moderation.reason_words import rule_chip, words_for
 from moderation.services import services
-from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.store import (
     STATUSES,
     Comment,
-    CommentNotFound,
     CommentStore,
-    StatusConflict,
     is_comment_id,
 )
 from moderation.web.moderator_session import (
@@ -58,18 +60,12 @@ from moderation.web.moderator_session import start as start_session
 bp = Blueprint("admin", __name__, url_prefix="/moderation")
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "spam": "spam", "review": "review"}
+# The actions offered in a tab change something: no Spam button on spam.
+OFFERED = {status: [d for d, target in DECISIONS.items() if target != status]
+           for status in ("review", "pending", "spam", "approved", "rejected")}  # fmt: skip
 TABS = ("review", "pending", "spam", "approved", "rejected")
 LABELS = {"review": _l("To review"), "pending": _l("Pending"), "spam": _l("Spam"),
           "approved": _l("Published"), "rejected": _l("Rejected")}  # fmt: skip
-RULES = {
-    "likely_good": _l("likely good"),
-    "too_many_links": _l("too many links"),
-    "blocklist": _l("blocked word"),
-    "unscored": _l("not scored"),
-    "dead_letter": _l("classifier failure"),
-    "burst": _l("burst of near-identical messages"),
-    "links_not_decisive": _l("only its links looked like spam"),
-}
 SLICE_NAMES = {
     ("language", "fr"): _l("French"),
     ("language", "en"): _l("English"),
@@ -82,19 +78,6 @@ MODEL_SOURCES = {"packaged default": _l("shipped model"), "decisions": _l("moder
 # still finds theirs: deliberately not translated.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 PAGE = 25
-
-
-def _decided(decision: str, count: int) -> str:
-    """The flash after a decision, a real plural in each language."""
-    if decision == "approve":
-        return ngettext("%(num)d comment published.", "%(num)d comments published.", count)
-    if decision == "reject":
-        return ngettext("%(num)d comment rejected.", "%(num)d comments rejected.", count)
-    if decision == "spam":
-        return ngettext("%(num)d comment filed as spam.", "%(num)d comments filed as spam.",
-                        count)  # fmt: skip
-    return ngettext("%(num)d comment sent back to review.",
-                    "%(num)d comments sent back to review.", count)  # fmt: skip
 
 
 class LoginForm(FlaskForm):
@@ -248,9 +231,11 @@ def queue() -> str:
     return render_template(
         "moderation/queue.html", status=status, comments=comments, next_cursor=after,
         counts=counts, tabs=TABS, labels=LABELS, form=ActionForm(), articles=articles,
-        explained=services().explainer().explain(comments),
+        offered=OFFERED[status], focus=request.args.get("focus", ""),
+        why=services().explainer().why(comments), rule_chip=rule_chip, words_for=words_for,
+        firsts=first_comments(services().redis, site, comments),
         parents=_parents(store, comments),
-        cursor=cursor, sort=sort, thread=thread, rules=RULES, site=site,
+        cursor=cursor, sort=sort, thread=thread, site=site,
         sites=site_choices(),
     )  # fmt: skip
 
@@ -259,76 +244,6 @@ def _parents(store: CommentStore, comments: list[Comment]) -> dict[str, Comment]
     """The comments these replies answer, so a moderator reads them in context."""
     ids = sorted({comment.parent for comment in comments if comment.parent})
     return {comment.id: comment for comment in store.comments(ids)}
-
-
-@bp.post("/decide")
-@login_required
-def decide() -> Response:
-    status = request.form.get("status", "review")
-    site = chosen_site()
-    back = url_for(".queue", status=status if status in STATUSES else "review", site=site)
-    single = request.form.get("action", "")
-    if single:
-        comment_id, _colon, decision = single.partition(":")
-        targets = [comment_id]
-    else:
-        decision = request.form.get("bulk", "")
-        targets = request.form.getlist("ids")
-    if decision not in DECISIONS or not targets:
-        flash(_("Choose an action and at least one comment."), "error")
-        return redirect(back, 303)
-    done, conflicts = [], []
-    store = services().store_for(site)
-    for comment_id in targets:
-        expected = request.form.get(f"expected-{comment_id}") or None
-        try:
-            store.decide(comment_id, DECISIONS[decision], g.moderator, expected=expected,
-                         via="bulk" if not single else "page")  # fmt: skip
-            done.append(comment_id)
-        except StatusConflict as error:
-            conflicts.append((comment_id, error.current))
-        except CommentNotFound:
-            conflicts.append((comment_id, None))
-    if done:
-        flash(_decided(decision, len(done)), "done")
-        session["undo"] = {"ids": done, "status": DECISIONS[decision], "site": site}
-    for comment_id, current in conflicts:
-        shown = str(LABELS[current]) if current in LABELS else current or _("deleted")
-        flash(_("Conflict: another moderator already handled %(id)s (“%(status)s”). "
-                "Nothing was overwritten.", id=comment_id, status=shown), "error")  # fmt: skip
-    return redirect(back, 303)
-
-
-@bp.post("/undo")
-@login_required
-def undo() -> Response:
-    last = session.pop("undo", None)
-    if not last:
-        flash(_("Nothing to undo."), "error")
-        return redirect(url_for(".queue"), 303)
-    site = last.get("site", DEFAULT_SITE)
-    if not g.account.may_see(site):  # the grant was taken away since
-        abort(404)
-    store = services().store_for(site)
-    for comment_id in last["ids"]:
-        try:
-            store.decide(comment_id, "review", g.moderator, expected=last["status"], via="undo")
-        except (StatusConflict, CommentNotFound):
-            flash(_("%(id)s has changed since: not undone.", id=comment_id), "error")
-    flash(_("Decision undone: sent back to review."), "done")
-    return redirect(url_for(".queue", status=last["status"], site=last.get("site")), 303)
-
-
-@bp.get("/audit")
-@login_required
-def audit() -> str:
-    moderator = request.args.get("moderator") or None
-    comment = request.args.get("comment") or None
-    site = chosen_site()
-    entries = services().audit_for(site).entries(moderator=moderator, comment=comment, limit=200)
-    return render_template("moderation/audit.html", entries=entries, moderator=moderator,
-                           comment=comment, form=ActionForm(), site=site,
-                           sites=site_choices())  # fmt: skip
 
 
 @bp.get("/dashboard")
@@ -345,11 +260,15 @@ def dashboard() -> str:
     )  # fmt: skip
     lang = i18n.current()
     # Day and month in the language's order: 01/04 in French, 4/1 in English.
-    per_day = [(format_skeleton("MMdd", day, locale=lang), float(count))
-               for day, count in figures.decisions_per_day]  # fmt: skip
+    per_day = [(format_skeleton("MMdd", day, locale=lang), counts)
+               for day, counts in figures.outcomes_per_day]  # fmt: skip
+    series = [(status, str(LABELS[status])) for status in ("approved", "spam", "rejected",
+                                                           "review")]  # fmt: skip
     return render_template(
         "moderation/dashboard.html", figures=figures, labels=LABELS,
-        chart=bar_chart(per_day, title=_("Decisions per day (30 days)")),
+        chart=day_chart(per_day, series, title=_("Decisions per day (30 days)"),
+                        table_caption=_("Decisions per day, by outcome"),
+                        day_heading=_("Day")),  # fmt: skip
         meter=partial(meter, locale=lang), percent=_percent,
         site=site, sites=site_choices(), spam_threshold=spam_threshold,
         models=model_figures.recent(registry), slice_names=SLICE_NAMES,

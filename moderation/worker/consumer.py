@@ -19,11 +19,12 @@ import redis
 from classifiers.model import SpamClassifier
 from classifiers.sample import Sample
 from moderation import metrics
+from moderation.authors import Authors
 from moderation.backoff import Backoff
 from moderation.bursts import BurstDetector
 from moderation.domain_history import DomainHistory
 from moderation.models import ModelCache
-from moderation.policy import Policy
+from moderation.policy import Decision, Policy
 from moderation.queue import QueueEntry, ReviewQueue
 from moderation.routing import text_scores
 from moderation.store import CommentStore, Verdict, created_at_of
@@ -63,6 +64,7 @@ class Worker:
     ) -> None:
         self.queue = ReviewQueue(client, site)
         self.store = CommentStore(client, site, clock=clock)
+        self.authors = Authors(client, site, clock=clock)
         self.models = models
         self.policy = policy
         self.name = name
@@ -159,6 +161,7 @@ class Worker:
         verdicts = self._verdicts([fields for _entry, fields in ready])
         if self.bursts is not None:
             verdicts = self._flag_bursts(ready, verdicts)
+        verdicts = self._by_author([fields for _entry, fields in ready], verdicts)
         items = []
         for (entry, fields), verdict in zip(ready, verdicts, strict=True):
             if verdict is None:
@@ -166,6 +169,8 @@ class Worker:
                 continue
             items.append((entry.entry_id, entry.comment_id, fields["thread"], verdict))
         before = self.store.apply_verdicts(self.queue.group, items)
+        self.authors.record([(entry.comment_id or "", fields.get("email", ""),
+                              fields.get("ip_hash", "")) for entry, fields in ready])  # fmt: skip
         now = self.store.clock()
         for (_entry, comment_id, _thread, verdict), status in zip(items, before, strict=True):
             if status == "pending":
@@ -174,6 +179,20 @@ class Worker:
                 metrics.CLASSIFICATION_SECONDS.observe(max(0.0, now - created_at_of(comment_id)))
             else:
                 self.stats.skipped += 1
+
+    def _by_author(self, rows: list[dict[str, str]], verdicts: list[Verdict | None]
+                   ) -> list[Verdict | None]:  # fmt: skip
+        """Trusted, blocked and new authors (authors.py, Policy.for_author)."""
+        standings = self.authors.standings(rows, counted=self.policy.known_authors > 0)
+        routed: list[Verdict | None] = []
+        for verdict, standing in zip(verdicts, standings, strict=True):
+            if verdict is not None:
+                decision = self.policy.for_author(
+                    Decision(verdict.status, verdict.rules), standing.mark,
+                    approved=standing.approved, refused=standing.refused)  # fmt: skip
+                verdict = replace(verdict, status=decision.status, rules=decision.rules)
+            routed.append(verdict)
+        return routed
 
     def _link_history(self, rows: list[dict[str, str]]) -> list[float]:
         """What this site's moderators decided about the links' domains,

@@ -26,6 +26,7 @@ from moderation.models import ModelCache, ModelRegistry
 from moderation.policy import Policy, load_blocklist
 from moderation.privacy import Privacy
 from moderation.sites import SiteRegistry
+from moderation.spam_folder import SpamFolder
 from moderation.webhooks import Webhooks
 from moderation.worker.consumer import OUTAGE, Worker, run_sites, wait_for_redis
 
@@ -60,6 +61,7 @@ def policy_from(settings: Settings) -> Policy:
         auto_approve=settings["AUTO_APPROVE"],
         max_links=settings["MAX_LINKS"],
         blocklist=load_blocklist(settings["BLOCKLIST_FILE"]),
+        known_authors=settings["AUTO_APPROVE_KNOWN_AUTHORS"],
     )
 
 
@@ -104,7 +106,13 @@ def housekeeping(
 ) -> list[tuple[float, Callable[[], object]]]:
     """The tasks a worker runs between batches: (at most every so many seconds, task)."""
     privacy = Privacy(client, sites)
+
+    def purge_spam() -> None:
+        for site in sites():
+            SpamFolder(client, site).purge_daily(settings["SPAM_RETENTION_DAYS"])
+
     return [(PURGE_EVERY, lambda: privacy.purge_daily(settings["RETENTION_DAYS"])),
+            (PURGE_EVERY, purge_spam),
             (DIGEST_EVERY, make_digest(client, sites, settings).send_if_due)]  # fmt: skip
 
 

@@ -176,7 +176,7 @@ def test_the_audit_page_filters(signed_in, services, clock):
     page = signed_in.get("/moderation/audit?moderator=other@example.org").get_data(as_text=True)
     assert second in page and first not in page
     page = signed_in.get(f"/moderation/audit?comment={first}").get_data(as_text=True)
-    assert first in page and "review → spam" in unescape(page)
+    assert first in page and "À relire → Spam" in unescape(page)
 
 
 def test_most_uncertain_first_and_filter_by_article(signed_in, services, clock, redis_client):
@@ -264,3 +264,28 @@ def test_the_dashboard_lists_model_versions_with_their_bands_and_slices(
     assert "Non activée : slice language=fr" in section
     # The agreement figures use the active model's band when the operator sets none.
     assert f"seuil de spam ({f'{spam_at:.3f}'.replace('.', ',').rstrip('0')})" in html
+
+
+def test_reasons_and_chips_read_in_the_moderators_language(signed_in, services, redis_client):
+    from classifiers.features import META
+    from moderation.models import ModelCache, ModelRegistry
+    from moderation.policy import Policy
+    from moderation.worker import Worker
+
+    ModelRegistry(redis_client).ensure_default()
+    links = CommentInput(author="Paul", email="paul@example.org", url="", body=(
+        "Voir https://a.example.com/1 puis https://b.example.net/2 et https://c.example.org/3"))
+    good = CommentInput(author="Claire", email="claire@example.org", url="", body=(
+        "Merci pour cet article nuancé, la chronologie des rencontres est très utile."))
+    ids = [services.comments.save(THREAD, data).id for data in (links, good)]
+    Worker(redis_client, models=ModelCache(ModelRegistry(redis_client)), policy=Policy(),
+           name="w").run(burst=True)  # fmt: skip
+    pages = {services.comments.get(i).status for i in ids}
+    html = "".join(unescape(signed_in.get(f"/moderation/?status={s}").get_data(as_text=True))
+                   for s in pages)  # fmt: skip
+    assert '<span class="chip rule rule-too_many_links">3 liens</span>' in html
+    assert "Pourquoi ce score" in html and "Par rapport à un commentaire moyen" in html
+    assert "probablement bon" in html
+    shown = re.findall(r'<span class="feature">([^<]*)</span>', html)
+    assert shown and not {label for _name, label in META} & set(shown)
+    assert "text length" not in html

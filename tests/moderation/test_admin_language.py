@@ -85,7 +85,7 @@ def test_english_pages_with_accept_language(client, moderator, services, clock):
     queue = text(client.get("/moderation/", headers=EN))
     assert html_lang(queue) == "en"
     expected = ("Moderation queue", "To review", "Oldest first", "Bulk actions", "Publish",
-                "Keyboard shortcuts", "Not yet scored by the classifier.", "Sign out",
+                "Keyboard shortcuts", "not scored yet", "Sign out",
                 "In reply to <strong>Lea</strong>: “A comment to review”", "Language")  # fmt: skip
     for words in expected:
         assert words in queue, words

@@ -5,6 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from moderation.authors import Authors, email_subject
 from moderation.cli import main
 from moderation.client_ip import ip_hash, network_of
 from moderation.privacy import ANONYMOUS, Privacy
@@ -104,8 +105,13 @@ def test_delete_anonymises_published_and_erases_the_rest(store, privacy, clock, 
     other = save(store, clock, "other@example.org")
     page = f"/api/v1/threads/{THREAD}/comments"
     tag = client.get(page).headers["ETag"]
+    authors_of = Authors(redis_client)
+    authors_of.record([(published, "lea@example.org", ""), (waiting, "lea@example.org", "")])
+    authors_of.mark(email_subject("lea@example.org"), "blocked", "mod@example.org")
 
     done = privacy.delete("LEA@example.org")
+    assert not redis_client.exists(store.keys.author(email_subject("lea@example.org")))
+    assert authors_of.mark_of(email_subject("lea@example.org")) is None
     assert (done.erased, done.anonymised, done.training_examples) == (1, 1, 1)
     kept = store.get(published)
     assert kept.author == ANONYMOUS and kept.body == "Texte publié."
