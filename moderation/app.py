@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         health,
         moderation_api,
         pages,
+        reply_pages,
         security,
         team,
         two_factor_pages,
@@ -85,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
+    csrf.exempt(reply_pages.bp)  # a signed token in the link is the proof (RFC 8058 one-click)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
@@ -94,6 +96,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(widget.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(reply_pages.bp)
     errors.register(app)
     form_text.register(app)  # after errors: it extends the request class set there
     security.register(app)

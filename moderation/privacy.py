@@ -16,6 +16,7 @@ import redis
 
 from moderation.audit import AuditLog
 from moderation.keys import SiteKeys
+from moderation.reply_subscriptions import ReplySubscriptions, digest_of
 from moderation.store import (
     ANONYMOUS,
     STATUSES,
@@ -120,6 +121,8 @@ class Privacy:
                 {"site": site, "id": entry_id, **fields}
                 for site, entry_id, fields in self.decisions(email)
             ],
+            "reply_notifications": [found for site in self.sites() if (
+                found := ReplySubscriptions(self.client, site, self.clock).export(email))],
         }
 
     def delete(self, email: str, *, with_comments: bool = False, who: str = "cli") -> "Deletion":
@@ -139,6 +142,12 @@ class Privacy:
         for site, entry_id, _fields in self.decisions(email):
             done.training_examples += self.client.xdel(SiteKeys(site).feedback, entry_id)
             touched.add(site)
+        for site in self.sites():
+            subscriptions = ReplySubscriptions(self.client, site, self.clock)
+            if subscriptions.address(digest_of(email)):
+                subscriptions.forget(digest_of(email))
+                done.reply_subscriptions += 1
+                touched.add(site)
         subject = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
         for site in sorted(touched):
             AuditLog(self.client, site, clock=self.clock).event(
@@ -153,3 +162,4 @@ class Deletion:
     erased: int = 0
     anonymised: int = 0
     training_examples: int = 0
+    reply_subscriptions: int = 0  # sites where the address followed replies

@@ -6,7 +6,7 @@ import socket
 
 import click
 
-from moderation.cli.common import redis_client, settings
+from moderation.cli.common import instance_path, redis_client, settings
 
 
 @click.command()
@@ -32,6 +32,10 @@ def worker(
     from moderation.worker import process
 
     current = settings()
+    if not current["SECRET_KEY"]:  # the site's own, which signs the reply e-mails' links
+        from moderation.services import load_or_create_secret
+
+        current["SECRET_KEY"] = load_or_create_secret(instance_path())
     client = redis_client(min_timeout=process.MIN_SOCKET_TIMEOUT, name=f"worker:{name}")
     done = process.run(client, current, name=name, burst=burst, reclaim_after=reclaim_after,
                        batch=batch, metrics_port=metrics_port)  # fmt: skip

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from captcha import CaptchaError, raise_for
 from captcha.errors import OUTCOMES
-from moderation import bot_traps
+from moderation import bot_traps, i18n
 from moderation.articles import is_slug
 from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
@@ -93,6 +93,14 @@ def _parent(value: object) -> str:
     return value
 
 
+def _lang(value: object) -> str:
+    """The language of the page the reader wrote on (the widget says it), for
+    the e-mails they asked for; else the request's."""
+    if value is not None and value not in i18n.LANGUAGES:
+        raise ApiError(400, "invalid_lang", _("lang must be fr or en."), "lang")
+    return value if isinstance(value, str) else i18n.current()
+
+
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -155,11 +163,15 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
         raise ApiError(400, error.code, error.message, error.field) from error
     token, answer = _captcha(body)
     parent = _parent(body.get("parent"))
+    notify = body.get("notify", False)
+    if not isinstance(notify, bool):
+        raise ApiError(400, "invalid_type", _("notify must be true or false."), "notify")
     site = _site()
     attempt = Attempt(
         site=site, thread=thread, data=data, token=token, answer=answer, client=client_key(),
         remote_addr=request.remote_addr, user_agent=request.user_agent.string,
         honeypot=body.get(bot_traps.HONEYPOT) not in (None, ""), parent=parent,
+        notify=notify, lang=_lang(body.get("lang")),
     )  # fmt: skip
     # Inputs were checked first, so a typo does not burn the reader's answer;
     # then one script applies the lock-out, checks the answer, springs the

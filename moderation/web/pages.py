@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
 
 PENDING = _l("Your comment is awaiting moderation.")
+CONFIRM_SENT = _l("If this address has not confirmed reply e-mails yet, a message asks it to: "
+                  "nothing else is sent until then.")
 STORE_DOWN = _l(
     "The comment service is unavailable for a moment. Your text is kept below: "
     "try again shortly."
@@ -185,6 +187,7 @@ def _thread_page(target: Thread) -> tuple | Response:
             token=form.captcha_token.data or "", answer=form.captcha.data, client=client_key(),
             remote_addr=request.remote_addr, user_agent=request.user_agent.string,
             honeypot=form.homepage.data not in (None, ""), parent=form.parent.data or "",
+            notify=bool(form.notify.data), lang=i18n.current(),
         )  # fmt: skip
         # One script applies the lock-out, checks the answer, springs the bot
         # traps, saves and queues: the API's own path (moderation/submission.py).
@@ -202,6 +205,8 @@ def _thread_page(target: Thread) -> tuple | Response:
         return _render(target, form, 403)
     # Saved, or caught by a bot trap: the same answer, so a bot learns nothing.
     flash(str(PENDING), "pending")
+    if form.notify.data:
+        flash(str(CONFIRM_SENT), "pending")
     return redirect(target.action + "#commentaires", 303)
 
 

@@ -54,6 +54,9 @@ STRINGS = {
     # widget.js puts the author's name in place of %(author)s.
     "to": _l("Replying to %(author)s"),
     "cancel": _l("Cancel"),
+    "notify": _l("Notify me of replies by e-mail"),
+    "confirm": _l("If this address has not confirmed reply e-mails yet, a message asks it to: "
+                  "nothing else is sent until then."),
 }
 
 

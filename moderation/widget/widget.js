@@ -138,6 +138,9 @@
     field("url", t.url, "url", { autocomplete: "url" }),
     field("body", t.body, "textarea", { rows: "5", maxlength: "5000" }),
     field("answer", "…", "text", { inputmode: "numeric", autocomplete: "off" }));
+  // E-mail me replies: the server asks the address to confirm first (double opt-in).
+  var notify = el("input", { type: "checkbox", id: "w-notify", name: "notify" });
+  form.insertBefore(add(el("div", { "class": "fl ck" }, notify, el("label", { "for": "w-notify" }, t.notify))), fields.answer.label.parentNode);
   var replying = el("p", { "class": "to", hidden: "" });
   var parentId = null;
   function replyTo(c) {
@@ -190,7 +193,7 @@
     send.disabled = true; send.textContent = t.sending;
     var payload = { author: fields.author.input.value, email: fields.email.input.value,
       url: fields.url.input.value, body: fields.body.input.value,
-      captcha: { token: token, answer: fields.answer.input.value } };
+      captcha: { token: token, answer: fields.answer.input.value }, notify: notify.checked, lang: lang };
     if (parentId) { payload.parent = parentId; }
     api("/threads/" + encodeURIComponent(thread) + "/comments", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload)
@@ -201,7 +204,8 @@
         store(draftKey, null); draft = {};
         fields.body.input.value = "";
         replyTo(null);
-        live.textContent = t.pending;
+        live.textContent = t.pending + (notify.checked ? " " + t.confirm : "");
+        notify.checked = false;
         live.setAttribute("tabindex", "-1"); live.focus();
         showMine(); question();
         return;
