@@ -138,9 +138,6 @@
     field("url", t.url, "url", { autocomplete: "url" }),
     field("body", t.body, "textarea", { rows: "5", maxlength: "5000" }),
     field("answer", "…", "text", { inputmode: "numeric", autocomplete: "off" }));
-  // E-mail me replies: the server asks the address to confirm first (double opt-in).
-  var notify = el("input", { type: "checkbox", id: "w-notify", name: "notify" });
-  form.insertBefore(add(el("div", { "class": "fl ck" }, notify, el("label", { "for": "w-notify" }, t.notify))), fields.answer.label.parentNode);
   var replying = el("p", { "class": "to", hidden: "" });
   var parentId = null;
   function replyTo(c) {
@@ -155,8 +152,10 @@
   }
   form.insertBefore(replying, form.children[1]);
   var hint = el("p", { "class": "hint" }, t.answer);
+  // E-mail me replies: the server asks the address to confirm first (double opt-in).
+  var notify = el("input", { type: "checkbox", id: "w-notify", name: "notify" });
   var send = el("button", { type: "submit" }, t.send);
-  add(form, hint, send);
+  add(form, hint, add(el("div", { "class": "fl ck" }), notify, el("label", { "for": "w-notify" }, t.notify)), send);
   add(box, form);
   var token = null;
 
