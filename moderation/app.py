@@ -70,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from moderation.web import (
         admin,
         api,
+        embed_page,
         errors,
         feeds,
         form_text,
@@ -94,6 +95,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(two_factor_pages.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(widget.bp)
+    app.register_blueprint(embed_page.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(reply_pages.bp)

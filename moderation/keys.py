@@ -145,6 +145,11 @@ class SiteKeys:
         return f"notify:{self.tag}:lock:{member}"
 
     @property
+    def thread_titles(self) -> str:
+        """Thread id -> the title its page gave the widget (``data-title``)."""
+        return f"threadtitle:{self.tag}"
+
+    @property
     def thread_pages(self) -> str:
         """A page's address, normalised -> its thread id (thread_urls.py)."""
         return f"threadpage:{self.tag}"

@@ -1,5 +1,6 @@
 """The public JSON API (``/api/v1``)."""
 
+import contextlib
 import json
 from typing import Any
 
@@ -13,7 +14,7 @@ from moderation import bot_traps, i18n
 from moderation.articles import is_slug
 from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
-from moderation.sites import DEFAULT, THREAD_NAME
+from moderation.sites import DEFAULT, DEMO_THREAD, THREAD_NAME
 from moderation.store import InvalidParent, is_comment_id, new_comment_id
 from moderation.submission import Attempt
 from moderation.thread_urls import URL_MAX, ThreadUrls
@@ -55,7 +56,7 @@ def _known_thread(thread: str | None, field: str = "thread") -> str:
         return thread
     if not is_slug(thread):
         raise ApiError(400, "invalid_thread", _("Invalid discussion identifier."), field)
-    if thread not in services().articles:
+    if thread not in services().articles and thread != DEMO_THREAD:
         raise ApiError(404, "thread_not_found", _("This discussion does not exist."), field)
     return thread
 
@@ -144,6 +145,11 @@ def challenge() -> Response:
         response = api_error(429, "too_many_wrong_answers", message, "thread")
         response.headers["Retry-After"] = str(wait)
         return response
+    page, title = request.args.get("page", ""), request.args.get("title", "")
+    if site != DEFAULT and (page or title):  # where the widget runs, for the page without it
+        with contextlib.suppress(ValueError):
+            ThreadUrls(svc.redis, site).seen(thread, page, request.headers.get("Origin", ""),
+                                             title)  # fmt: skip
     issued = svc.challenges.issue(thread, namespace=site)
     return _no_store(jsonify(
         {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}

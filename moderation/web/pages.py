@@ -27,6 +27,7 @@ from moderation.services import services
 from moderation.sites import DEFAULT, THREAD_NAME
 from moderation.store import Comment, InvalidParent
 from moderation.submission import Attempt
+from moderation.thread_urls import ThreadUrls
 from moderation.validation import CommentInput
 from moderation.web import errors
 from moderation.web.api import PARENT_MESSAGES
@@ -119,8 +120,19 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
         article=target.article, site=target.site, thread=target.thread, action=target.action,
         form=form, comments=threaded(comments), count=len(comments), comments_ok=comments_ok,
         notice=notice, replying_to=replying_to, no_question=no_question,
+        **(_embedding_page(target) if target.article is None else {}),
     )  # fmt: skip
     return html, status
+
+
+def _embedding_page(target: Thread) -> dict[str, str]:
+    """The title and address of the page that embeds a site's thread, as its
+    widget last reported them (or an import kept them); blank when unknown."""
+    urls = ThreadUrls(services().redis, target.site)
+    try:
+        return {"title": urls.title(target.thread), "back_url": urls.url(target.thread)}
+    except redis.RedisError:
+        return {"title": "", "back_url": ""}
 
 
 def threaded(comments: list[Comment]) -> list[tuple[Comment, list[Comment]]]:

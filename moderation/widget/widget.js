@@ -1,4 +1,4 @@
-/* Comment widget: <script src=".../embed.js" data-thread="slug" data-lang="fr" async>
+/* Comment widget: <script src=".../embed.js" data-thread="slug" data-lang="fr" data-title="…" async>
    (or data-url="https://…/page/" instead of data-thread: the page's address
    where its comments were imported from).
    Renders into an open shadow root on #comments (or data-target); comment text
@@ -11,6 +11,7 @@
   var T = "__STRINGS__";
   var thread = script.getAttribute("data-thread") || "";
   var pageUrl = script.getAttribute("data-url") || "";
+  var title = script.getAttribute("data-title") || "";
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "").slice(0, 2).toLowerCase();
   if (!T.hasOwnProperty(lang)) { lang = "fr"; }
   var t = T[lang];
@@ -160,7 +161,9 @@
   var token = null;
 
   function question(message) {
-    return api("/challenge?thread=" + encodeURIComponent(thread)).then(function (r) {
+    // Where the widget runs and under what title: the page without JavaScript links back.
+    var here = "&page=" + encodeURIComponent(pageUrl || location.href.split("#")[0]) + (title ? "&title=" + encodeURIComponent(title) : "");
+    return api("/challenge?thread=" + encodeURIComponent(thread) + here).then(function (r) {
       if (r.status !== 200) {  // say why (too many wrong answers, the service down)
         fields.answer.label.textContent = "—";
         fields.answer.error.textContent = (r.body.error && r.body.error.message) || t.down;
