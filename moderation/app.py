@@ -80,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         conditional,
         decision_log,  # noqa: F401 - adds the decision log to admin's blueprint
         decisions,  # noqa: F401 - adds the queue's decisions and undo to admin's blueprint
+        embed_page,
         errors,
         feeds,
         form_text,
@@ -87,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         moderation_api,
         pages,
         queue_live,  # noqa: F401 - adds the queue's live state to admin's blueprint
+        reply_pages,
         security,
         spam_pages,  # noqa: F401 - adds « Vider le spam » to admin's blueprint
         team,
@@ -97,6 +99,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
+    csrf.exempt(reply_pages.bp)  # a signed token in the link is the proof (RFC 8058 one-click)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
@@ -104,8 +107,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(two_factor_pages.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(widget.bp)
+    app.register_blueprint(embed_page.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(reply_pages.bp)
     errors.register(app)
     conditional.register(app)
     form_text.register(app)  # after errors: it extends the request class set there

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import StopValidation
 
 from captcha import ChallengeStore
@@ -48,6 +48,7 @@ class CommentForm(FlaskForm):
         [Cleaned(validation.clean_body)],
         render_kw={"rows": 6, "maxlength": validation.BODY_MAX},
     )
+    notify = BooleanField(_l("Notify me of replies by e-mail"))
     captcha_token = HiddenField()
     parent = HiddenField()  # the published comment a reply answers (see ?reply=)
     # The honeypot: hidden from people and assistive technology (see _comments.html).

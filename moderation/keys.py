@@ -111,6 +111,52 @@ class SiteKeys:
         """Thread id -> the address of its page at the source (thread_urls.py)."""
         return f"threadurl:{self.tag}"
 
+    # Reply notifications (reply_subscriptions.py); ``h`` is an address's digest.
+    def reply_address(self, h: str) -> str:
+        """An address asking for replies: e-mail, state, when it asked."""
+        return f"notify:{self.tag}:addr:{h}"
+
+    def reply_threads(self, h: str) -> str:
+        """Threads an address follows -> the language of the page it asked on."""
+        return f"notify:{self.tag}:threads:{h}"
+
+    def reply_comments(self, h: str) -> str:
+        """The comments an address asked to hear replies to."""
+        return f"notify:{self.tag}:comments:{h}"
+
+    @property
+    def reply_watch(self) -> str:
+        """Comment id -> the digest of the address that follows its replies."""
+        return f"notify:{self.tag}:watch"
+
+    def reply_batch(self, h: str, thread: str) -> str:
+        """Approved replies not yet mailed to an address, for one thread."""
+        return f"notify:{self.tag}:batch:{h}:{thread}"
+
+    @property
+    def reply_due(self) -> str:
+        """E-mails to send ([kind, digest, thread] as JSON), scored by when."""
+        return f"notify:{self.tag}:due"
+
+    @property
+    def reply_sent(self) -> str:
+        """"digest thread" -> when its last reply e-mail went out."""
+        return f"notify:{self.tag}:sent"
+
+    @property
+    def reply_tries(self) -> str:
+        """A due e-mail's failed attempts so far (for the backoff)."""
+        return f"notify:{self.tag}:tries"
+
+    def reply_lock(self, member: str) -> str:
+        """Held by the worker sending one due e-mail (a lease)."""
+        return f"notify:{self.tag}:lock:{member}"
+
+    @property
+    def thread_titles(self) -> str:
+        """Thread id -> the title its page gave the widget (``data-title``)."""
+        return f"threadtitle:{self.tag}"
+
     @property
     def thread_pages(self) -> str:
         """A page's address, normalised -> its thread id (thread_urls.py)."""

@@ -17,6 +17,7 @@ import redis
 from moderation.audit import AuditLog
 from moderation.authors import email_subject
 from moderation.keys import SiteKeys
+from moderation.reply_subscriptions import ReplySubscriptions, digest_of
 from moderation.store import (
     ANONYMOUS,
     STATUSES,
@@ -121,6 +122,8 @@ class Privacy:
                 {"site": site, "id": entry_id, **fields}
                 for site, entry_id, fields in self.decisions(email)
             ],
+            "reply_notifications": [found for site in self.sites() if (
+                found := ReplySubscriptions(self.client, site, self.clock).export(email))],
         }
 
     def delete(self, email: str, *, with_comments: bool = False, who: str = "cli") -> "Deletion":
@@ -146,6 +149,12 @@ class Privacy:
                 pipe.delete(SiteKeys(site).author(author))
                 pipe.hdel(SiteKeys(site).author_marks, author)
                 pipe.execute()
+        for site in self.sites():  # reply subscriptions
+            subscriptions = ReplySubscriptions(self.client, site, self.clock)
+            if subscriptions.address(digest_of(email)):
+                subscriptions.forget(digest_of(email))
+                done.reply_subscriptions += 1
+                touched.add(site)
         subject = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
         for site in sorted(touched):
             AuditLog(self.client, site, clock=self.clock).event(
@@ -160,3 +169,4 @@ class Deletion:
     erased: int = 0
     anonymised: int = 0
     training_examples: int = 0
+    reply_subscriptions: int = 0  # sites where the address followed replies

@@ -22,6 +22,9 @@ NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 # A registered site's thread: the name the widget or an import gives it. No
 # ':', '{' or '}' can reach a key name through it.
 THREAD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}")
+# The thread of /embed's live example on our own site: no article has it, so
+# trying the widget never puts a comment into a real article's queue.
+DEMO_THREAD = "demonstration-widget"
 
 
 class SiteError(ValueError):

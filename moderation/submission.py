@@ -18,6 +18,7 @@ import redis
 from moderation import metrics
 from moderation.client_ip import ip_hash
 from moderation.keys import SiteKeys
+from moderation.reply_subscriptions import ReplySubscriptions
 from moderation.store import CommentInput, CommentStore, Submission
 
 # What a refused answer's outcome is called by the metrics (CAPTCHA_CHECKS).
@@ -38,6 +39,8 @@ class Attempt:
     user_agent: str = ""
     honeypot: bool = False
     parent: str = ""
+    notify: bool = False  # e-mail me replies (double opt-in: reply_subscriptions.py)
+    lang: str = "fr"  # the language of the page the reader wrote on
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,9 @@ class Submitter:
             metrics.CAPTCHA_CHECKS.labels(checked).inc()
         for trap in submission.traps:
             metrics.BOT_TRAPS.labels(trap).inc()
+        if attempt.notify and submission.comment is not None:  # never for a trapped bot
+            ReplySubscriptions(self.client, attempt.site, self.clock).ask(
+                attempt.data.email, attempt.thread, submission.comment.id, attempt.lang)
         return submission
 
     def locked_out(self, site: str, client: str) -> int:

@@ -7,6 +7,7 @@ trailing slash do not matter, nor letter case in the host or percent-encoding.
 An address without a host (Isso keeps paths) matches any page with that path.
 """
 
+import re
 from urllib.parse import unquote, urlsplit
 
 import redis
@@ -14,6 +15,8 @@ import redis
 from moderation.keys import SiteKeys
 
 URL_MAX = 2000
+TITLE_MAX = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -79,3 +82,22 @@ class ThreadUrls:
     def all(self) -> dict[str, str]:
         """Every thread's address (clients decode responses)."""
         return self.client.hgetall(self.keys.thread_urls)
+
+    def seen(self, thread: str, page: str, origin: str, title: str = "") -> None:
+        """The widget loaded ``thread`` on ``page`` (kept only when the page is
+        on ``origin``, the registered origin that asked) titled ``title``:
+        the no-JavaScript page then links back to it under that title."""
+        parts = urlsplit(page.strip()) if len(page) <= URL_MAX else None
+        with self.client.pipeline(transaction=False) as step:
+            if parts and parts.scheme in DEFAULT_PORTS and f"{parts.scheme}://{parts.netloc}" \
+                    == origin:
+                step.hset(self.keys.thread_urls, thread, page.strip())
+                step.hset(self.keys.thread_pages, page_key(page), thread)
+            title = " ".join(_CONTROL.sub(" ", title).split())[:TITLE_MAX]
+            if title:
+                step.hset(self.keys.thread_titles, thread, title)
+            step.execute()
+
+    def title(self, thread: str) -> str:
+        """The title the site gave ``thread`` ("" if none)."""
+        return self.client.hget(self.keys.thread_titles, thread) or ""

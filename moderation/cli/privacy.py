@@ -45,4 +45,5 @@ def privacy_delete(email: str, with_comments: bool) -> None:
     """Erase or anonymise everything stored about EMAIL (audited)."""
     done = _privacy().delete(email, with_comments=with_comments)
     click.echo(f"{done.erased} comments erased, {done.anonymised} anonymised, "
-               f"{done.training_examples} training examples removed")  # fmt: skip
+               f"{done.training_examples} training examples removed, "
+               f"reply e-mails stopped on {done.reply_subscriptions} sites")  # fmt: skip

@@ -8,7 +8,7 @@ import click
 import redis
 
 from moderation import migrations
-from moderation.cli.common import redis_client, settings
+from moderation.cli.common import instance_path, redis_client, settings
 
 
 @click.command()
@@ -34,6 +34,10 @@ def worker(
     from moderation.worker import process
 
     current = settings()
+    if not current["SECRET_KEY"]:  # the site's own, which signs the reply e-mails' links
+        from moderation.services import load_or_create_secret
+
+        current["SECRET_KEY"] = load_or_create_secret(instance_path())
     client = redis_client(min_timeout=process.MIN_SOCKET_TIMEOUT, name=f"worker:{name}")
     try:
         migrations.ensure_current(client, current["AUTO_MIGRATE"])

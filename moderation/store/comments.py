@@ -15,6 +15,7 @@ import redis
 from captcha import ChallengeStore
 from moderation import queue
 from moderation.keys import SiteKeys
+from moderation.reply_subscriptions import reply_listener
 from moderation.store import layout
 from moderation.store.ids import created_at_of, is_comment_id, new_comment_id
 from moderation.store.records import (
@@ -55,9 +56,11 @@ class CommentStore:
         self.clock = clock
         self.scripts = Scripts(client)
         self.webhooks = Webhooks(client, clock)
-        # Who hears of each change made ("comment.created", "comment.decided"):
-        # the webhooks always; services.py adds the metrics of the web processes.
-        self.listeners: list[Callable[[str, dict[str, str]], object]] = [self.webhooks.emit]
+        # Who hears of each change made ("comment.created", "comment.decided",
+        # "comment.approved" whoever approved it): the webhooks and the reply
+        # notifications always; services.py adds the metrics of the web processes.
+        self.listeners: list[Callable[[str, dict[str, str]], object]] = [
+            self.webhooks.emit, reply_listener(client, site, clock)]
 
     def _script_keys(self, comment_id: str, thread: str, *extra: str) -> list[str]:
         """The comment's run of keys (``layout.py``), then the script's own ``extra``."""
@@ -278,11 +281,8 @@ class CommentStore:
         """
         if status not in STATUSES or status == "pending":
             raise ValueError(f"not a decision: {status!r}")
-        thread = (
-            self.client.hget(self.keys.comment(comment_id), "thread")
-            if is_comment_id(comment_id)
-            else None
-        )
+        known = is_comment_id(comment_id)
+        thread = self.client.hget(self.keys.comment(comment_id), "thread") if known else None
         if thread is None:
             raise CommentNotFound(comment_id)
         keys = self._script_keys(comment_id, thread, self.keys.audit, self.keys.feedback)
@@ -297,7 +297,17 @@ class CommentStore:
             "site": self.site, "id": comment_id, "thread": thread, "status": status,
             "previous": previous, "moderator": moderator, "via": via,
         })  # fmt: skip
+        if status == "approved" and previous != "approved":
+            self._approved([(comment_id, thread)])
         return previous
+
+    def _approved(self, comments: list[tuple[str, str]]) -> None:
+        """The one place a comment's publication is announced, whether a
+        moderator or the classifier worker published it."""
+        parents = [row.get("parent") for row in self.get_many([c for c, _t in comments])]
+        for (comment_id, thread), parent in zip(comments, parents, strict=True):
+            self._announce("comment.approved", {"site": self.site, "id": comment_id,
+                                                "thread": thread, "parent": parent or ""})
 
     def apply_verdicts(
         self, group: str, items: list[tuple[str, str, str, Verdict]]
@@ -317,7 +327,13 @@ class CommentStore:
             fields = verdict.fields(now)
             args += [comment_id, entry_id, verdict.status, str(len(fields)), *fields]
         keys.append(self.keys.queue)
-        return [value or None for value in self.scripts.verdicts(keys=keys, args=args)]
+        before = [value or None for value in self.scripts.verdicts(keys=keys, args=args)]
+        published = [(comment_id, thread) for (_e, comment_id, thread, verdict), was
+                     in zip(items, before, strict=True)
+                     if was == "pending" and verdict.status == "approved"]  # fmt: skip
+        if published:
+            self._approved(published)
+        return before
 
     def dead_letter(
         self, group: str, entry_id: str, comment_id: str, thread: str, reason: str,

@@ -1,5 +1,6 @@
 """The public JSON API (``/api/v1``)."""
 
+import contextlib
 import json
 from typing import Any
 
@@ -9,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 from captcha import CaptchaError, raise_for
 from captcha.errors import OUTCOMES
-from moderation import bot_traps
+from moderation import bot_traps, i18n
 from moderation.articles import is_slug
 from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
-from moderation.sites import DEFAULT, THREAD_NAME
+from moderation.sites import DEFAULT, DEMO_THREAD, THREAD_NAME
 from moderation.store import InvalidParent, is_comment_id, new_comment_id
 from moderation.submission import Attempt
 from moderation.thread_urls import URL_MAX, ThreadUrls
@@ -55,7 +56,7 @@ def _known_thread(thread: str | None, field: str = "thread") -> str:
         return thread
     if not is_slug(thread):
         raise ApiError(400, "invalid_thread", _("Invalid discussion identifier."), field)
-    if thread not in services().articles:
+    if thread not in services().articles and thread != DEMO_THREAD:
         raise ApiError(404, "thread_not_found", _("This discussion does not exist."), field)
     return thread
 
@@ -91,6 +92,14 @@ def _parent(value: object) -> str:
         raise ApiError(400, "invalid_parent", _("parent must be a comment's identifier."),
                        "parent")  # fmt: skip
     return value
+
+
+def _lang(value: object) -> str:
+    """The language of the page the reader wrote on (the widget says it), for
+    the e-mails they asked for; else the request's."""
+    if value is not None and value not in i18n.LANGUAGES:
+        raise ApiError(400, "invalid_lang", _("lang must be fr or en."), "lang")
+    return value if isinstance(value, str) else i18n.current()
 
 
 def _no_store(response: Response) -> Response:
@@ -136,6 +145,11 @@ def challenge() -> Response:
         response = api_error(429, "too_many_wrong_answers", message, "thread")
         response.headers["Retry-After"] = str(wait)
         return response
+    page, title = request.args.get("page", ""), request.args.get("title", "")
+    if site != DEFAULT and (page or title):  # where the widget runs, for the page without it
+        with contextlib.suppress(ValueError):
+            ThreadUrls(svc.redis, site).seen(thread, page, request.headers.get("Origin", ""),
+                                             title)  # fmt: skip
     issued = svc.challenges.issue(thread, namespace=site)
     return _no_store(jsonify(
         {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}
@@ -155,11 +169,15 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
         raise ApiError(400, error.code, error.message, error.field) from error
     token, answer = _captcha(body)
     parent = _parent(body.get("parent"))
+    notify = body.get("notify", False)
+    if not isinstance(notify, bool):
+        raise ApiError(400, "invalid_type", _("notify must be true or false."), "notify")
     site = _site()
     attempt = Attempt(
         site=site, thread=thread, data=data, token=token, answer=answer, client=client_key(),
         remote_addr=request.remote_addr, user_agent=request.user_agent.string,
         honeypot=body.get(bot_traps.HONEYPOT) not in (None, ""), parent=parent,
+        notify=notify, lang=_lang(body.get("lang")),
     )  # fmt: skip
     # Inputs were checked first, so a typo does not burn the reader's answer;
     # then one script applies the lock-out, checks the answer, springs the

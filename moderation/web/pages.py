@@ -27,6 +27,7 @@ from moderation.services import services
 from moderation.sites import DEFAULT, THREAD_NAME
 from moderation.store import Comment, InvalidParent
 from moderation.submission import Attempt
+from moderation.thread_urls import ThreadUrls
 from moderation.validation import CommentInput
 from moderation.web import errors
 from moderation.web.api import PARENT_MESSAGES
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__)
 
 PENDING = _l("Your comment is awaiting moderation.")
+CONFIRM_SENT = _l("If this address has not confirmed reply e-mails yet, a message asks it to: "
+                  "nothing else is sent until then.")
 STORE_DOWN = _l(
     "The comment service is unavailable for a moment. Your text is kept below: "
     "try again shortly."
@@ -117,8 +120,19 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
         article=target.article, site=target.site, thread=target.thread, action=target.action,
         form=form, comments=threaded(comments), count=len(comments), comments_ok=comments_ok,
         notice=notice, replying_to=replying_to, no_question=no_question,
+        **(_embedding_page(target) if target.article is None else {}),
     )  # fmt: skip
     return html, status
+
+
+def _embedding_page(target: Thread) -> dict[str, str]:
+    """The title and address of the page that embeds a site's thread, as its
+    widget last reported them (or an import kept them); blank when unknown."""
+    urls = ThreadUrls(services().redis, target.site)
+    try:
+        return {"title": urls.title(target.thread), "back_url": urls.url(target.thread)}
+    except redis.RedisError:
+        return {"title": "", "back_url": ""}
 
 
 def threaded(comments: list[Comment]) -> list[tuple[Comment, list[Comment]]]:
@@ -185,6 +199,7 @@ def _thread_page(target: Thread) -> tuple | Response:
             token=form.captcha_token.data or "", answer=form.captcha.data, client=client_key(),
             remote_addr=request.remote_addr, user_agent=request.user_agent.string,
             honeypot=form.homepage.data not in (None, ""), parent=form.parent.data or "",
+            notify=bool(form.notify.data), lang=i18n.current(),
         )  # fmt: skip
         # One script applies the lock-out, checks the answer, springs the bot
         # traps, saves and queues: the API's own path (moderation/submission.py).
@@ -202,6 +217,8 @@ def _thread_page(target: Thread) -> tuple | Response:
         return _render(target, form, 403)
     # Saved, or caught by a bot trap: the same answer, so a bot learns nothing.
     flash(str(PENDING), "pending")
+    if form.notify.data:
+        flash(str(CONFIRM_SENT), "pending")
     return redirect(target.action + "#commentaires", 303)
 
 

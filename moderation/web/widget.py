@@ -1,7 +1,7 @@
 """The embeddable widget: ``/embed.js`` (short-cached, redirects to the
 current build) and ``/widget/<hash>.js`` (the script with its CSS and its
-strings in every language, cached for a year under a content-hashed URL), plus
-the ``/embed`` documentation page."""
+strings in every language, cached for a year under a content-hashed URL). The
+``/embed`` page that documents them is ``embed_page.py``."""
 
 import gzip
 import hashlib
@@ -18,7 +18,6 @@ from flask import (
     current_app,
     has_app_context,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -26,7 +25,6 @@ from flask_babel import Babel, force_locale
 from flask_babel import lazy_gettext as _l
 
 from moderation import i18n
-from moderation.services import services
 
 bp = Blueprint("widget", __name__)
 SOURCE = Path(__file__).resolve().parents[1] / "widget"
@@ -54,6 +52,9 @@ STRINGS = {
     # widget.js puts the author's name in place of %(author)s.
     "to": _l("Replying to %(author)s"),
     "cancel": _l("Cancel"),
+    "notify": _l("Notify me of replies by e-mail"),
+    "confirm": _l("If this address has not confirmed reply e-mails yet, a message asks it to: "
+                  "nothing else is sent until then."),
 }
 
 
@@ -143,11 +144,3 @@ def counter() -> Response:
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-@bp.get("/embed")
-def documentation() -> str:
-    article = services().articles.newest()
-    # ?lang= or Accept-Language, else DEFAULT_LANG (moderation.i18n).
-    return render_template("embed.html", article=article, digest=bundle().digest,
-                           lang=i18n.current())  # fmt: skip

@@ -1,4 +1,4 @@
-/* Comment widget: <script src=".../embed.js" data-thread="slug" data-lang="fr" async>
+/* Comment widget: <script src=".../embed.js" data-thread="slug" data-lang="fr" data-title="…" async>
    (or data-url="https://…/page/" instead of data-thread: the page's address
    where its comments were imported from).
    Renders into an open shadow root on #comments (or data-target); comment text
@@ -11,6 +11,7 @@
   var T = "__STRINGS__";
   var thread = script.getAttribute("data-thread") || "";
   var pageUrl = script.getAttribute("data-url") || "";
+  var title = script.getAttribute("data-title") || "";
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "").slice(0, 2).toLowerCase();
   if (!T.hasOwnProperty(lang)) { lang = "fr"; }
   var t = T[lang];
@@ -155,13 +156,17 @@
   }
   form.insertBefore(replying, form.children[1]);
   var hint = el("p", { "class": "hint" }, t.answer);
+  // E-mail me replies: the server asks the address to confirm first (double opt-in).
+  var notify = el("input", { type: "checkbox", id: "w-notify", name: "notify" });
   var send = el("button", { type: "submit" }, t.send);
-  add(form, hint, send);
+  add(form, hint, add(el("div", { "class": "fl ck" }), notify, el("label", { "for": "w-notify" }, t.notify)), send);
   add(box, form);
   var token = null;
 
   function question(message) {
-    return api("/challenge?thread=" + encodeURIComponent(thread)).then(function (r) {
+    // Where the widget runs and under what title: the page without JavaScript links back.
+    var here = "&page=" + encodeURIComponent(pageUrl || location.href.split("#")[0]) + (title ? "&title=" + encodeURIComponent(title) : "");
+    return api("/challenge?thread=" + encodeURIComponent(thread) + here).then(function (r) {
       if (r.status !== 200) {  // say why (too many wrong answers, the service down)
         fields.answer.label.textContent = "—";
         fields.answer.error.textContent = (r.body.error && r.body.error.message) || t.down;
@@ -193,7 +198,7 @@
     send.disabled = true; send.textContent = t.sending;
     var payload = { author: fields.author.input.value, email: fields.email.input.value,
       url: fields.url.input.value, body: fields.body.input.value,
-      captcha: { token: token, answer: fields.answer.input.value } };
+      captcha: { token: token, answer: fields.answer.input.value }, notify: notify.checked, lang: lang };
     if (parentId) { payload.parent = parentId; }
     api("/threads/" + encodeURIComponent(thread) + "/comments", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload)
@@ -204,7 +209,8 @@
         store(draftKey, null); draft = {};
         fields.body.input.value = "";
         replyTo(null);
-        live.textContent = t.pending;
+        live.textContent = t.pending + (notify.checked ? " " + t.confirm : "");
+        notify.checked = false;
         live.setAttribute("tabindex", "-1"); live.focus();
         showMine(); question();
         return;

@@ -25,6 +25,8 @@ from moderation.domain_history import DomainHistory
 from moderation.models import ModelCache, ModelRegistry
 from moderation.policy import Policy, load_blocklist
 from moderation.privacy import Privacy
+from moderation.reply_mail import ReplyMail
+from moderation.reply_tokens import ReplyTokens
 from moderation.sites import SiteRegistry
 from moderation.spam_folder import SpamFolder
 from moderation.webhooks import Webhooks
@@ -36,6 +38,7 @@ BLOCK_SECONDS = 1.0  # how long a worker waits on an empty queue before looking 
 MIN_SOCKET_TIMEOUT = BLOCK_SECONDS + 2
 PURGE_EVERY = 3600.0  # seconds between two runs of the retention purge
 DIGEST_EVERY = 60.0  # seconds between two looks at whether a digest is due
+REPLY_MAIL_EVERY = 10.0  # seconds between two looks for reply e-mails due
 
 # The logger name webhook failures have always been reported under.
 _hooks_log = logging.getLogger("moderation.cli")
@@ -88,12 +91,27 @@ def worker_factory(
     return make_worker
 
 
-def make_digest(client: redis.Redis, sites: Callable[[], list[str]], settings: Settings) -> Digest:
-    mailer = Mailer(
+def mailer_from(settings: Settings) -> Mailer:
+    return Mailer(
         host=settings["SMTP_HOST"] or "", port=settings["SMTP_PORT"],
         user=settings["SMTP_USER"] or "", password=settings["SMTP_PASSWORD"] or "",
         starttls=settings["SMTP_STARTTLS"], sender=settings["MAIL_FROM"],
     )  # fmt: skip
+
+
+def make_reply_mail(
+    client: redis.Redis, sites: Callable[[], list[str]], settings: Settings
+) -> ReplyMail:
+    """Readers' reply e-mails; their links are signed with ``SECRET_KEY``
+    (the CLI fills it in from the instance folder, as the site does)."""
+    return ReplyMail(client, sites, mailer_from(settings), ReplyTokens(settings["SECRET_KEY"]),
+                     every_minutes=settings["REPLY_DIGEST_MINUTES"],
+                     public_url=settings["PUBLIC_URL"],
+                     catalogs=i18n.catalog)  # fmt: skip
+
+
+def make_digest(client: redis.Redis, sites: Callable[[], list[str]], settings: Settings) -> Digest:
+    mailer = mailer_from(settings)
     recipients = [a.strip() for a in (settings["DIGEST_TO"] or "").split(",") if a.strip()]
     # No request to take a language from: each moderator's choice, else the default.
     return Digest(client, sites, mailer, every_minutes=settings["DIGEST_MINUTES"],
@@ -111,9 +129,12 @@ def housekeeping(
         for site in sites():
             SpamFolder(client, site).purge_daily(settings["SPAM_RETENTION_DAYS"])
 
-    return [(PURGE_EVERY, lambda: privacy.purge_daily(settings["RETENTION_DAYS"])),
-            (PURGE_EVERY, purge_spam),
-            (DIGEST_EVERY, make_digest(client, sites, settings).send_if_due)]  # fmt: skip
+    tasks = [(PURGE_EVERY, lambda: privacy.purge_daily(settings["RETENTION_DAYS"])),
+             (PURGE_EVERY, purge_spam),
+             (DIGEST_EVERY, make_digest(client, sites, settings).send_if_due)]  # fmt: skip
+    if settings.get("SECRET_KEY"):
+        tasks.append((REPLY_MAIL_EVERY, make_reply_mail(client, sites, settings).send_due))
+    return tasks
 
 
 def deliver_webhooks(client: redis.Redis, stop: threading.Event) -> None:

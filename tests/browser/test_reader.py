@@ -127,8 +127,9 @@ def test_keyboard_only_reader(reader_page, problems, services, redis_client):
         "url": "",
         "body": "Écrit au clavier seulement.",
         "captcha": str(solve(asked)),
+        "notify": "",  # the reply e-mails' box, left unticked
     }
-    for expected in ("author", "email", "url", "body", "captcha"):
+    for expected in ("author", "email", "url", "body", "captcha", "notify"):
         current = focused()
         order.append(current["id"])
         assert current["id"] == expected, order

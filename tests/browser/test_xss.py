@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from moderation.sites import DEMO_THREAD
 from moderation.validation import CommentInput
 
 pytestmark = pytest.mark.browser
@@ -36,17 +37,21 @@ INJECTED = """root => {
 }"""
 
 
-@pytest.fixture
-def hostile(services, clock):
+def publish_vectors(services, clock, thread=THREAD):
     assert len(VECTORS) >= 50
     for vector in VECTORS:
         clock.advance(1)
         comment = services.comments.save(
-            THREAD, CommentInput(author=vector[:80].strip() or "x", email="x@example.org",
+            thread, CommentInput(author=vector[:80].strip() or "x", email="x@example.org",
                                  url="https://example.org", body=vector),
         )  # fmt: skip
         services.comments.set_status(comment.id, "approved")
     return VECTORS
+
+
+@pytest.fixture
+def hostile(services, clock):
+    return publish_vectors(services, clock)
 
 
 def watch(page):
@@ -82,7 +87,8 @@ def test_article_page(browser, live_server, hostile):
     page.context.close()
 
 
-def test_widget(browser, live_server, hostile):
+def test_widget(browser, live_server, services, clock):
+    hostile = publish_vectors(services, clock, DEMO_THREAD)  # /embed's live example
     page = browser.new_context().new_page()
     dialogs = watch(page)
     page.goto(f"{live_server}/embed")

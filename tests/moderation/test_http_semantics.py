@@ -13,6 +13,7 @@ from flask import url_for
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from bench.processes import until
+from moderation.reply_tokens import ReplyTokens
 from moderation.validation import CommentInput
 from moderation.web.widget import bundle
 from tests.conftest import THREAD
@@ -52,6 +53,13 @@ def routes(app, ids, method=None):
     by_path: dict[str, set[str]] = {}
     for rule in app.url_map.iter_rules():
         by_path.setdefault(rule.rule, set()).update(rule.methods)
+    # The reply e-mails' pages answer 400 to a forged link: give them real ones.
+    tokens = ReplyTokens(app.config["SECRET_KEY"])
+    queries = {**QUERIES,
+               "notifications.confirm": {"token": tokens.confirmation("default", "0" * 16,
+                                                                      time.time())},
+               "notifications.unsubscribe": {"token": tokens.unsubscription("default", "0" * 16,
+                                                                            THREAD)}}  # fmt: skip
     found = []
     for rule in app.url_map.iter_rules():
         if method is not None and method not in rule.methods:
@@ -61,7 +69,7 @@ def routes(app, ids, method=None):
                   "comment_id": ids["default"], "filename": "site.css", "token": "x" * 32}
         args = {name: values[name] for name in rule.arguments}
         with app.test_request_context():
-            url = url_for(rule.endpoint, **args, **QUERIES.get(rule.endpoint, {}))
+            url = url_for(rule.endpoint, **args, **queries.get(rule.endpoint, {}))
         found.append((rule.endpoint, url, by_path[rule.rule]))
     assert len(found) > 20, "the walk found the routes"
     return found
