@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from moderation.web import (
         admin,
+        admin_threads,
         api,
         errors,
         feeds,
@@ -89,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_threads.bp)
     app.register_blueprint(two_factor_pages.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(widget.bp)

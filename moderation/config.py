@@ -121,6 +121,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds after which a dead worker's entries are taken over."),
     Setting("MAX_DELIVERIES", 5, int,
             "Failed deliveries before an entry is dead-lettered (its comment goes to review)."),
+    Setting("CLOSE_AFTER_DAYS", 0, int,
+            "An article's discussion closes this many days after the article's date "
+            "(0: never); a moderator may reopen it, or close any thread earlier."),
     Setting("MAX_BODY_BYTES", 64 * 1024, int, "Largest request body accepted (413 above)."),
 )  # fmt: skip
 

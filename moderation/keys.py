@@ -94,6 +94,12 @@ class SiteKeys:
         return f"dup:{self.tag}:{band}:{value:02x}"
 
     @property
+    def closed(self) -> str:
+        """Threads a moderator closed ("closed") or reopened after their
+        automatic closing ("open"), by thread (closed_threads.py)."""
+        return f"closed:{self.tag}"
+
+    @property
     def domains(self) -> str:
         """Decayed counts of spam and approved decisions per link domain."""
         return f"domains:{self.tag}"

@@ -19,6 +19,7 @@ from moderation import keys, metrics
 from moderation.accounts import Accounts
 from moderation.articles import ArticleLibrary
 from moderation.audit import AuditLog
+from moderation.closed_threads import ClosedThreads
 from moderation.queue import ReviewQueue
 from moderation.read_cache import PageCache
 from moderation.sites import DEFAULT as DEFAULT_SITE
@@ -43,6 +44,7 @@ class Services:
     accounts: Accounts
     audit: AuditLog
     sites: SiteRegistry
+    closed_threads: ClosedThreads
     clock: Callable[[], float] = time.time
     pages: PageCache = field(default_factory=PageCache)  # rendered approved-comment pages
     submitter: Submitter | None = None  # made in build(): it needs the store_for above
@@ -141,6 +143,7 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         config["REDIS_URL"], config["REDIS_SOCKET_TIMEOUT"]
     )
     folders = [CONTENT, Path(config["ARTICLES_DIR"] or Path(app.instance_path) / "articles")]
+    articles = ArticleLibrary(folders)
     made = Services(
         redis=client,
         challenges=ChallengeStore(
@@ -152,11 +155,12 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         ),
         comments=_observed(CommentStore(client, clock=clock)),
         queue=ReviewQueue(client),
-        articles=ArticleLibrary(folders),
+        articles=articles,
         ip_secret=config["SECRET_KEY"].encode(),
         accounts=Accounts(client, clock=clock),
         audit=AuditLog(client, clock=clock),
         sites=SiteRegistry(client, clock=clock),
+        closed_threads=ClosedThreads(client, articles, config["CLOSE_AFTER_DAYS"], clock=clock),
         clock=clock,
     )
     made.submitter = Submitter(
@@ -164,7 +168,7 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         Rules(wrong_limit=config["WRONG_ANSWERS_LIMIT"],
               wrong_window=config["WRONG_ANSWERS_WINDOW"],
               min_fill_seconds=config["MIN_FILL_SECONDS"]),
-        clock=clock,
+        clock=clock, past_closing=made.closed_threads.past_closing,
     )  # fmt: skip
     return made
 

@@ -1,7 +1,7 @@
 """One way to submit a comment, for the JSON API and the forms alike.
 
 Everything the service checks of a reader's comment happens in one atomic
-script (``store/lua/submit.lua``): the wrong-answer lock-out, the CAPTCHA
+script (``store/lua/submit.lua``): a closed thread, the wrong-answer lock-out, the CAPTCHA
 answer (the token burnt, a wrong answer counted), the bot traps, the save and
 the queueing. This module gathers what a request brings, runs it, and counts
 the outcome in the metrics, in this one place. The edges only turn the
@@ -56,8 +56,10 @@ class Submitter:
         ip_secret: bytes,
         rules: Rules,
         clock: Callable[[], float] = time.time,
+        past_closing: Callable[[str, str], bool] = lambda site, thread: False,
     ) -> None:
         self.client = client
+        self.past_closing = past_closing  # (site, thread) -> closed by the automatic rule
         self.store_for = store_for
         self.challenge_key = challenge_key  # (token, site) -> the challenge's key
         self.ip_secret = ip_secret
@@ -77,8 +79,9 @@ class Submitter:
             honeypot=attempt.honeypot, min_fill_seconds=self.rules.min_fill_seconds,
             ip_hash=ip_hash(self.ip_secret, attempt.remote_addr, self.clock()),
             user_agent=attempt.user_agent, parent=attempt.parent,
+            past_closing=self.past_closing(attempt.site, attempt.thread),
         )  # fmt: skip
-        if submission.outcome != "locked":  # a locked-out answer was not checked
+        if submission.outcome not in {"locked", "closed"}:  # the answer was not checked
             checked = submission.outcome if submission.outcome in CAPTCHA_OUTCOMES else "ok"
             metrics.CAPTCHA_CHECKS.labels(checked).inc()
         for trap in submission.traps:

@@ -194,12 +194,14 @@ class CommentStore:
         self, thread: str, data: CommentInput, *, challenge_key: str, answer: object,
         wrong_answers_key: str | None = None, wrong_limit: int = 0, wrong_window: int = 900,
         honeypot: bool = False, min_fill_seconds: float = 0.0, ip_hash: str = "",
-        user_agent: str = "", parent: str = "",
+        user_agent: str = "", parent: str = "", past_closing: bool = False,
     ) -> Submission:  # fmt: skip
         """A reader's comment behind its CAPTCHA answer, in one round trip: the
         wrong-answer lock-out applied, the answer checked (the token burnt, a
         wrong one counted under ``wrong_answers_key``), the bot traps sprung,
-        and only then the comment saved and queued. ``challenge_key`` and
+        and only then the comment saved and queued; a closed thread refuses
+        it before anything (``past_closing``: the automatic rule has closed
+        it, unless a moderator reopened it). ``challenge_key`` and
         ``wrong_answers_key`` must carry this site's hash tag; without a
         ``wrong_limit`` there is no lock-out and nothing is counted."""
         now = self.clock()
@@ -208,10 +210,10 @@ class CommentStore:
         reply = self.scripts.submit(
             keys=self._script_keys(comment.id, thread, self.keys.queue, challenge_key,
                                    self.keys.traps, self.keys.agents, wrong_answers_key,
-                                   *self._parent_key(parent)),
+                                   self.keys.closed, *self._parent_key(parent)),
             args=[comment.id, queue.FIELD, *ChallengeStore.check_args(now, thread, answer),
                   "1" if honeypot else "", repr(min_fill_seconds), *agent,
-                  str(wrong_limit), str(wrong_window), *flat],
+                  str(wrong_limit), str(wrong_window), "1" if past_closing else "", *flat],
         )  # fmt: skip
         if reply[0] == "saved":
             self._created(comment)
@@ -220,6 +222,8 @@ class CommentStore:
             return Submission("trapped", traps=reply[1].split(","), at=now)
         if reply[0] == "locked":
             return Submission("locked", at=now, retry_after=int(reply[1]))
+        if reply[0] == "closed":
+            return Submission("closed", at=now)
         if reply[0] == "parent":
             raise InvalidParent(reply[1])
         return Submission(reply[0], at=now)

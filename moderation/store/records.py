@@ -105,8 +105,9 @@ class Verdict:
 class Submission:
     """What :meth:`CommentStore.submit` did: ``saved`` (with the comment),
     ``trapped`` (dropped silently, with the traps), ``locked`` (too many wrong
-    answers: ``retry_after`` seconds), or the CAPTCHA outcome that refused it
-    (``wrong``, ``used``, ``expired``, ``thread``)."""
+    answers: ``retry_after`` seconds), ``closed`` (the thread takes no more),
+    or the CAPTCHA outcome that refused it (``wrong``, ``used``, ``expired``,
+    ``thread``)."""
 
     outcome: str
     comment: "Comment | None" = None

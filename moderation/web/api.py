@@ -75,6 +75,13 @@ def _captcha(body: dict[str, Any]) -> tuple[str, object]:
     return token, answer
 
 
+CLOSED = _l("Comments are closed.")
+
+
+def _closed() -> ApiError:
+    return ApiError(403, "thread_closed", str(CLOSED), "thread")
+
+
 PARENT_MESSAGES = {
     "parent_not_found": _l("The comment you are replying to does not exist "
                            "or is not published in this discussion."),
@@ -135,6 +142,8 @@ def challenge() -> Response:
         response = api_error(429, "too_many_wrong_answers", message, "thread")
         response.headers["Retry-After"] = str(wait)
         return response
+    if svc.closed_threads.is_closed(site, thread):  # no question: nothing can be posted
+        raise _closed()
     issued = svc.challenges.issue(thread, namespace=site)
     return _no_store(jsonify(
         {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}
@@ -167,6 +176,8 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
         submission = services().submitter.submit(attempt)
     except InvalidParent as error:
         raise ApiError(400, error.code, PARENT_MESSAGES[error.code], "parent") from error
+    if submission.outcome == "closed":
+        raise _closed()
     if submission.outcome == "locked":
         message = _("Too many wrong answers: try again later.")
         response = api_error(429, "too_many_wrong_answers", message, "captcha")
@@ -184,7 +195,7 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
     return response, 202, {"Location": url_for("api.comment_status", comment_id=comment_id)}
 
 
-PAGE_FORMAT = 1  # bump when the page's JSON changes shape: old ETags must not match
+PAGE_FORMAT = 2  # bump when the page's JSON changes shape: old ETags must not match
 
 
 @bp.get("/threads/<thread>/comments")
@@ -195,16 +206,19 @@ def list_comments(thread: str) -> Response:
     after, limit = page_args("after", 200, PAGE_MAX)
     site = _site()
     store = services().store_for(site)
+    closed = services().closed_threads.is_closed(site, thread)
 
     def page() -> bytes:
         comments, cursor = store.approved(thread, after=after, limit=limit)
         return json.dumps(
-            {"thread": thread, "comments": [c.public() for c in comments], "next": cursor},
+            {"thread": thread, "comments": [c.public() for c in comments], "next": cursor,
+             "closed": closed},
             ensure_ascii=False, separators=(",", ":"),
         ).encode()  # fmt: skip
 
-    # Kept, but asked for each time: revalidation costs a 304.
-    return cached.published(store, thread, (PAGE_FORMAT, site, thread, after, limit),
+    # Kept, but asked for each time: revalidation costs a 304. Closing the
+    # thread changes the key, hence the body and its ETag.
+    return cached.published(store, thread, (PAGE_FORMAT, site, thread, after, limit, closed),
                             page, mimetype="application/json", cache_control="no-cache")
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from moderation.accounts import Accounts
 from moderation.services import services
 from moderation.sites import DEFAULT as DEFAULT_SITE
+from moderation.sites import THREAD_NAME
 from moderation.store import STATUSES, CommentNotFound, StatusConflict
 from moderation.web.errors import ApiError, api_error, page_args
 
@@ -126,3 +127,43 @@ def decide(comment_id: str) -> Response:
         )
         return api_error(409, "conflict", message)
     return jsonify({"id": comment_id, "status": DECISIONS[decision], "previous": previous})
+
+
+def _thread(site: str, thread: str) -> str:
+    """A thread of ``site``: one of our articles, or a well-formed id elsewhere."""
+    known = thread in services().articles if site == DEFAULT_SITE else THREAD_NAME.fullmatch(thread)
+    if not known:
+        raise ApiError(404, "thread_not_found", _("This discussion does not exist."))
+    return thread
+
+
+def _state(site: str, thread: str) -> Response:
+    closed = services().closed_threads.is_closed(site, thread)
+    return jsonify({"site": site, "thread": thread, "closed": closed})
+
+
+def _closing(thread: str, closed: bool) -> Response:
+    site = _site()
+    thread = _thread(site, thread)
+    services().closed_threads.set_closed(site, thread, closed, g.moderator, via="api")
+    return _state(site, thread)
+
+
+@bp.get("/threads/<thread>")
+@token_required
+def thread_state(thread: str) -> Response:
+    """Whether a thread takes comments (closed by a moderator or by age)."""
+    site = _site()
+    return _state(site, _thread(site, thread))
+
+
+@bp.post("/threads/<thread>/close")
+@token_required
+def close_thread(thread: str) -> Response:
+    return _closing(thread, True)
+
+
+@bp.post("/threads/<thread>/reopen")
+@token_required
+def reopen_thread(thread: str) -> Response:
+    return _closing(thread, False)

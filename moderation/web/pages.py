@@ -93,20 +93,17 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
     the client may have one (the questions' budget is the API's too)."""
     target.speak()
     svc = services()
-    comments, comments_ok, replying_to, no_question = [], True, None, ""
+    comments, comments_ok, replying_to, no_question, closed = [], True, None, "", False
     form.captcha_token.data = ""  # a question is shown only if one is issued now
     try:
         comments, _cursor = svc.store_for(target.site).approved(target.thread, limit=500)
+        closed = svc.closed_threads.is_closed(target.site, target.thread)
         wanted = request.args.get("reply") if request.method == "GET" else form.parent.data
-        replying_to = next((c for c in comments if c.id == wanted and not c.parent), None)
+        replying_to = None if closed else next(
+            (c for c in comments if c.id == wanted and not c.parent), None)
         form.parent.data = replying_to.id if replying_to else ""
-        if svc.submitter.locked_out(target.site, client_key()):
-            notice = notice or TOO_MANY_WRONG
-            status = max(status, 429)
-        elif wait := spend_question():
-            no_question = _no_question(wait)  # the page itself is served as usual
-        else:
-            form.ask(svc.challenges)
+        if not closed:  # a closed thread shows no form, so asks no question
+            notice, status, no_question = _question(target, form, notice, status)
     except redis.RedisError as error:
         log.warning("Redis unavailable while rendering %s: %s", target.thread, error)
         comments_ok = False
@@ -116,9 +113,21 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
         "article.html" if target.article else "site_thread.html",
         article=target.article, site=target.site, thread=target.thread, action=target.action,
         form=form, comments=threaded(comments), count=len(comments), comments_ok=comments_ok,
-        notice=notice, replying_to=replying_to, no_question=no_question,
+        notice=notice, replying_to=replying_to, no_question=no_question, closed=closed,
     )  # fmt: skip
     return html, status
+
+
+def _question(target: Thread, form: CommentForm, notice: str, status: int) -> tuple:
+    """Put a fresh question on the form if the client may have one (the
+    questions' budget is the API's too); else say why: (notice, status, no_question)."""
+    svc = services()
+    if svc.submitter.locked_out(target.site, client_key()):
+        return notice or TOO_MANY_WRONG, max(status, 429), ""
+    if wait := spend_question():
+        return notice, status, _no_question(wait)  # the page itself is served as usual
+    form.ask(svc.challenges)
+    return notice, status, ""
 
 
 def threaded(comments: list[Comment]) -> list[tuple[Comment, list[Comment]]]:
@@ -195,6 +204,8 @@ def _thread_page(target: Thread) -> tuple | Response:
     except redis.RedisError as error:
         log.warning("Redis unavailable while saving a comment: %s", error)
         return _render(target, form, 503, STORE_DOWN)
+    if submission.outcome == "closed":  # the page then says so instead of the form
+        return _render(target, form, 403)
     if submission.outcome == "locked":
         return _render(target, form, 429, TOO_MANY_WRONG)
     if submission.outcome in OUTCOMES:  # the reader's text stays, with a new question

@@ -53,6 +53,7 @@ STRINGS = {
     # widget.js puts the author's name in place of %(author)s.
     "to": _l("Replying to %(author)s"),
     "cancel": _l("Cancel"),
+    "closed": _l("Comments are closed."),
 }
 
 

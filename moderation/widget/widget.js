@@ -97,11 +97,14 @@
           return;
         }
         var li = put(list, comment(c));
-        var button = put(li, el("button", { type: "button", "class": "reply" }, t.reply));
-        button.addEventListener("click", function () { replyTo(c); });
+        if (!r.body.closed) {
+          var button = put(li, el("button", { type: "button", "class": "reply" }, t.reply));
+          button.addEventListener("click", function () { replyTo(c); });
+        }
         items[c.id] = { li: li };
       });
       if (!r.body.comments.length) { add(list, el("li", { "class": "none" }, t.none)); }
+      if (r.body.closed) { closeThread(); }
       return true;
     }, failed);
   }
@@ -116,6 +119,14 @@
       if (status === "rejected" || status === "spam" || r.status === 404) { store(mineKey, null); return; }
       add(mine, el("p", { "class": "note" }, t.yours), add(el("ol", { "class": "list" }), comment(own, true)));
     });
+  }
+
+  // A closed thread shows its comments and this note instead of the form.
+  var closedNote = put(box, el("p", { "class": "closed", hidden: "" }, t.closed));
+  var closed = false;
+  function closeThread() {
+    closed = true; form.hidden = true; closedNote.hidden = false; replyTo(null);
+    Array.prototype.forEach.call(list.querySelectorAll("button.reply"), function (b) { b.remove(); });
   }
 
   var form = el("form", { "class": "f", novalidate: "" });
@@ -156,6 +167,7 @@
 
   function question(message) {
     return api("/challenge?thread=" + encodeURIComponent(thread)).then(function (r) {
+      if (r.status === 403 && r.body.error && r.body.error.code === "thread_closed") { closeThread(); return; }
       if (r.status !== 200) {  // say why (too many wrong answers, the service down)
         fields.answer.label.textContent = "—";
         fields.answer.error.textContent = (r.body.error && r.body.error.message) || t.down;
@@ -200,6 +212,7 @@
         return;
       }
       var error = (r.body && r.body.error) || {};
+      if (error.code === "thread_closed") { closeThread(); live.textContent = error.message; return; }
       var name = (error.field || "").indexOf("captcha") === 0 ? "answer" : error.field;
       var target = fields[name];
       if (target) {
@@ -214,5 +227,9 @@
     });
   });
 
-  refresh().then(function (ok) { if (ok) { question(); showMine(); } else { form.hidden = true; } });
+  refresh().then(function (ok) {
+    if (!ok) { form.hidden = true; return; }
+    if (!closed) { question(); }
+    showMine();
+  });
 }());
