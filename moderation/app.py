@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from moderation.web import (
         admin,
+        admin_reports,
         admin_threads,
         api,
         errors,
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         health,
         moderation_api,
         pages,
+        report_pages,
         security,
         team,
         two_factor_pages,
@@ -87,10 +89,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)  # JSON only, same-origin; the CAPTCHA token allows one comment
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
     app.register_blueprint(pages.bp)
+    app.register_blueprint(report_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_threads.bp)
+    app.register_blueprint(admin_reports.bp)
     app.register_blueprint(two_factor_pages.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(widget.bp)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, HiddenField, StringField, TextAreaField
+from wtforms import Field, Form, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from captcha import ChallengeStore
@@ -79,3 +80,22 @@ class CommentForm(FlaskForm):
         """Put a fresh question on the form."""
         challenge = challenges.issue(self.thread, namespace=self.site)
         self.captcha.ask(self, challenge.token, challenge.question)
+
+
+# What a reader may report a comment for (store/reports.py REASONS), in words.
+REPORT_REASONS = (
+    ("spam", _l("Spam or advertising")),
+    ("abuse", _l("Insult or harassment")),
+    ("off_topic", _l("Off-topic")),
+    ("other", _l("Something else (say what below)")),
+)
+
+
+class ReportForm(FlaskForm):
+    """A reader's report of a published comment (checked by
+    ``validation.clean_report`` in the view, as the API does)."""
+
+    reason = RadioField(_l("Why report this comment?"), validate_choice=False,
+                        choices=[SelectChoice(value, label) for value, label in REPORT_REASONS])
+    text = TextAreaField(_l("Details (optional, required for something else)"),
+                         render_kw={"rows": 3, "maxlength": validation.REPORT_TEXT_MAX})

@@ -25,6 +25,7 @@ from moderation.read_cache import PageCache
 from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.sites import SiteRegistry
 from moderation.store import CommentStore
+from moderation.store.reports import Reports
 from moderation.submission import Rules, Submitter
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class Services:
     closed_threads: ClosedThreads
     clock: Callable[[], float] = time.time
     pages: PageCache = field(default_factory=PageCache)  # rendered approved-comment pages
+    reports_to_review: int = 3  # REPORTS_TO_REVIEW
     submitter: Submitter | None = None  # made in build(): it needs the store_for above
     _stores: dict[str, CommentStore] = field(default_factory=dict)
     _explainer: "Explainer | None" = None
@@ -63,6 +65,9 @@ class Services:
             store = self._stores[site] = CommentStore(self.redis, site=site, clock=self.clock)
             store.listeners.append(metrics.observe)
         return store
+
+    def reports_for(self, site: str) -> Reports:
+        return Reports(self.redis, site, threshold=self.reports_to_review, clock=self.clock)
 
     def challenge_key(self, token: str, site: str) -> str:
         """The key of a reader's CAPTCHA token on ``site``; for what cannot be a
@@ -161,6 +166,7 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         audit=AuditLog(client, clock=clock),
         sites=SiteRegistry(client, clock=clock),
         closed_threads=ClosedThreads(client, articles, config["CLOSE_AFTER_DAYS"], clock=clock),
+        reports_to_review=config["REPORTS_TO_REVIEW"],
         clock=clock,
     )
     made.submitter = Submitter(

@@ -157,8 +157,9 @@ class CommentStore:
         return [self.keys.comment(parent)]
 
     def erase(self, comment: Comment) -> bool:
-        """Remove a comment entirely (privacy). False if it was already gone."""
-        keys = self._script_keys(comment.id, comment.thread)
+        """Remove a comment entirely, its reports with it (privacy). False if it was
+        already gone."""
+        keys = self._script_keys(comment.id, comment.thread, self.keys.reports(comment.id))
         return bool(self.scripts.erase(keys=keys, args=[comment.id]))
 
     def anonymise(self, comment: Comment, author: str) -> bool:

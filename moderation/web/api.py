@@ -11,16 +11,18 @@ from captcha import CaptchaError, raise_for
 from captcha.errors import OUTCOMES
 from moderation import bot_traps
 from moderation.articles import is_slug
-from moderation.limits import client_key, comment_limits, spend_question
+from moderation.limits import client_key, comment_limits, report_limits, spend_question
 from moderation.services import services
 from moderation.sites import DEFAULT, THREAD_NAME
 from moderation.store import InvalidParent, is_comment_id, new_comment_id
+from moderation.store.reports import REASONS, AlreadyReported, NotPublished
 from moderation.submission import Attempt
-from moderation.validation import InvalidField, clean_comment
+from moderation.validation import InvalidField, clean_comment, clean_report
 from moderation.web import cached, openapi
 from moderation.web.body import json_object
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
 from moderation.web.errors import MESSAGES, ApiError, api_error, page_args
+from moderation.web.moderation_api import bearer_moderator
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -242,3 +244,30 @@ def comment_status(comment_id: str) -> Response:
     if comment.status == "approved":
         payload.update(comment.public())
     return _no_store(jsonify(payload))
+
+
+@bp.post("/comments/<comment_id>/reports")
+@report_limits
+def report_comment(comment_id: str) -> tuple[Response, int]:
+    """A reader reports a published comment: once per client (``client_key``);
+    enough reports, or one with a moderator's token, send it back to review.
+    The answer is the same whatever the report led to."""
+    site = _site()
+    body = json_object(request)
+    try:
+        reason, text = clean_report(body.get("reason"), body.get("text"), REASONS)
+    except InvalidField as error:
+        raise ApiError(400, error.code, error.message, error.field) from error
+    moderator = bearer_moderator(site)
+    try:
+        if not is_comment_id(comment_id):
+            raise NotPublished(comment_id)
+        services().reports_for(site).report(comment_id, client_key(), reason, text,
+                                            trusted=moderator is not None,
+                                            who=moderator or "reader")  # fmt: skip
+    except NotPublished as error:
+        raise ApiError(404, "comment_not_found", _("This comment is not published.")) from error
+    except AlreadyReported as error:
+        raise ApiError(409, "already_reported",
+                       _("You have already reported this comment.")) from error  # fmt: skip
+    return _no_store(jsonify({"id": comment_id, "received": True})), 202

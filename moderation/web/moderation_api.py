@@ -29,12 +29,27 @@ def _accounts() -> Accounts:
     return services().accounts
 
 
+def _bearer() -> tuple[Any, Any]:
+    """The request's API token and its account, or (None, None)."""
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    bearer = _accounts().authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    account = _accounts().get(bearer.email) if bearer else None
+    return (bearer, account) if account is not None else (None, None)
+
+
+def bearer_moderator(site: str) -> str | None:
+    """The moderator whose token the request carries, if it may see ``site``
+    (a reader's report from them counts as trusted)."""
+    bearer, account = _bearer()
+    if account is None or not account.may_see(site):
+        return None
+    return account.email if bearer.sites is None or site in bearer.sites else None
+
+
 def token_required(view: Any) -> Any:
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
-        bearer = _accounts().authenticate(token.strip()) if scheme.lower() == "bearer" else None
-        account = _accounts().get(bearer.email) if bearer else None
+        bearer, account = _bearer()
         if bearer is None or account is None:
             response = api_error(401, "unauthorized", _("Missing or invalid API token."))
             response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
@@ -167,3 +182,16 @@ def close_thread(thread: str) -> Response:
 @token_required
 def reopen_thread(thread: str) -> Response:
     return _closing(thread, False)
+
+
+@bp.post("/comments/<comment_id>/reports/dismiss")
+@token_required
+def dismiss_reports(comment_id: str) -> Response:
+    """Readers' reports found unfounded: the comment stays (or is again)
+    published, and further reports need twice as many."""
+    site = _site()
+    try:
+        dismissed = services().reports_for(site).dismiss(comment_id, g.moderator, via="api")
+    except CommentNotFound as error:
+        raise ApiError(404, "comment_not_found", _("This comment does not exist.")) from error
+    return jsonify({"id": comment_id, "dismissed": dismissed})

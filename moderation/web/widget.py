@@ -54,6 +54,15 @@ STRINGS = {
     "to": _l("Replying to %(author)s"),
     "cancel": _l("Cancel"),
     "closed": _l("Comments are closed."),
+    "report": _l("Report"),
+    "why": _l("Why report this comment?"),
+    "spam": _l("Spam or advertising"),
+    "abuse": _l("Insult or harassment"),
+    "off_topic": _l("Off-topic"),
+    "other": _l("Something else (say what below)"),
+    "details": _l("Details (optional, required for something else)"),
+    "send_report": _l("Send the report"),
+    "reported": _l("Thank you: your report has been received. A moderator will look at it."),
 }
 
 

@@ -72,7 +72,49 @@
       });
       add(body, p);
     });
-    return add(li, who, body);
+    add(li, who, body);
+    if (c.id && !own) {
+      var button = put(li, el("button", { type: "button", "class": "reply report", "aria-expanded": "false" }, t.report));
+      button.addEventListener("click", function () { reportForm(c, li, button); });
+    }
+    return li;
+  }
+
+  // « Report »: reasons and details under the comment, sent to the API once.
+  var reasons = ["spam", "abuse", "off_topic", "other"];
+  function reportForm(c, li, button) {
+    var open = li.querySelector(":scope > form.rf");
+    if (open) { open.remove(); button.setAttribute("aria-expanded", "false"); return; }
+    button.setAttribute("aria-expanded", "true");
+    var f = put(li, el("form", { "class": "rf", novalidate: "" }));
+    var set = put(f, el("fieldset"));
+    add(set, el("legend", {}, t.why));
+    reasons.forEach(function (reason, i) {
+      var id = "w-r-" + c.id + "-" + reason, label = el("label", { "for": id, "class": "choice" });
+      var radio = el("input", { type: "radio", name: "reason", value: reason, id: id });
+      if (!i) { radio.checked = true; }
+      add(set, add(label, radio, document.createTextNode(" " + t[reason])));
+    });
+    var tid = "w-r-" + c.id + "-text";
+    var text = el("textarea", { id: tid, rows: "2", maxlength: "500" });
+    var note = el("p", { "class": "err", role: "status" });
+    add(f, el("label", { "for": tid }, t.details), text, note, el("button", { type: "submit" }, t.send_report));
+    f.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var reason = f.querySelector("input[name=reason]:checked").value;
+      api("/comments/" + encodeURIComponent(c.id) + "/reports", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ reason: reason, text: text.value })
+      }).then(function (r) {
+        if (r.status === 202) {
+          f.remove(); button.remove();
+          add(li, el("p", { "class": "note", role: "status" }, t.reported));
+          return;
+        }
+        note.textContent = (r.body.error && r.body.error.message) || t.down;
+      }, function () { note.textContent = t.down; });
+    });
+    f.querySelector("input").focus();
   }
 
   function failed() {
@@ -126,7 +168,7 @@
   var closed = false;
   function closeThread() {
     closed = true; form.hidden = true; closedNote.hidden = false; replyTo(null);
-    Array.prototype.forEach.call(list.querySelectorAll("button.reply"), function (b) { b.remove(); });
+    Array.prototype.forEach.call(list.querySelectorAll("button.reply:not(.report)"), function (b) { b.remove(); });
   }
 
   var form = el("form", { "class": "f", novalidate: "" });

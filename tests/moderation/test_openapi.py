@@ -34,6 +34,7 @@ CHALLENGE = "GET /api/v1/challenge"
 POST = "POST /api/v1/threads/{thread}/comments"
 LIST = "GET /api/v1/threads/{thread}/comments"
 STATUS = "GET /api/v1/comments/{comment_id}"
+REPORT = "POST /api/v1/comments/{comment_id}/reports"
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,14 @@ CALLERS = [
     Caller("own", {}, "default", THREAD, frozenset({
         (CHALLENGE, 200), (POST, 202), (POST, 400), (POST, 403),
         (LIST, 200), (LIST, 404), (STATUS, 200), (STATUS, 404),
+        (REPORT, 202), (REPORT, 400), (REPORT, 404),
     })),
     Caller("partner", {"Origin": PARTNER}, "partner", PARTNER_THREAD, frozenset({
         (CHALLENGE, 200), (POST, 202), (POST, 400), (POST, 403), (LIST, 200), (STATUS, 200),
     })),
     Caller("foreign", {"Origin": FOREIGN}, None, THREAD, frozenset({
         (ORIGIN, 200), (CHALLENGE, 403), (POST, 403), (LIST, 403), (STATUS, 403),
+        (REPORT, 403),
     })),
 ]  # fmt: skip
 
