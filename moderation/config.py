@@ -130,6 +130,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Readers' reports (one per client) that send a published comment back to "
             "review; a moderator's dismissal doubles it for that comment. One report "
             "from a moderator is enough."),
+    Setting("EDIT_WINDOW_MINUTES", 15, int,
+            "Minutes during which a reader may edit or delete their comment from the "
+            "browser that posted it (0: never)."),
     Setting("MAX_BODY_BYTES", 64 * 1024, int, "Largest request body accepted (413 above)."),
 )  # fmt: skip
 

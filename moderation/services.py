@@ -25,6 +25,7 @@ from moderation.read_cache import PageCache
 from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.sites import SiteRegistry
 from moderation.store import CommentStore
+from moderation.store.edits import AuthorEdits
 from moderation.store.reports import Reports
 from moderation.submission import Rules, Submitter
 
@@ -49,6 +50,7 @@ class Services:
     clock: Callable[[], float] = time.time
     pages: PageCache = field(default_factory=PageCache)  # rendered approved-comment pages
     reports_to_review: int = 3  # REPORTS_TO_REVIEW
+    edit_window: float = 900.0  # EDIT_WINDOW_MINUTES, in seconds
     submitter: Submitter | None = None  # made in build(): it needs the store_for above
     _stores: dict[str, CommentStore] = field(default_factory=dict)
     _explainer: "Explainer | None" = None
@@ -65,6 +67,9 @@ class Services:
             store = self._stores[site] = CommentStore(self.redis, site=site, clock=self.clock)
             store.listeners.append(metrics.observe)
         return store
+
+    def edits_for(self, site: str) -> AuthorEdits:
+        return AuthorEdits(self.redis, site, self.edit_window, clock=self.clock)
 
     def reports_for(self, site: str) -> Reports:
         return Reports(self.redis, site, threshold=self.reports_to_review, clock=self.clock)
@@ -167,6 +172,7 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         sites=SiteRegistry(client, clock=clock),
         closed_threads=ClosedThreads(client, articles, config["CLOSE_AFTER_DAYS"], clock=clock),
         reports_to_review=config["REPORTS_TO_REVIEW"],
+        edit_window=config["EDIT_WINDOW_MINUTES"] * 60.0,
         clock=clock,
     )
     made.submitter = Submitter(

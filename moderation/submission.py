@@ -11,7 +11,7 @@ reader's text kept and a field-level error.
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import redis
 
@@ -19,6 +19,7 @@ from moderation import metrics
 from moderation.client_ip import ip_hash
 from moderation.keys import SiteKeys
 from moderation.store import CommentInput, CommentStore, Submission
+from moderation.store.edits import new_edit_key
 
 # What a refused answer's outcome is called by the metrics (CAPTCHA_CHECKS).
 CAPTCHA_OUTCOMES = {"wrong", "used", "expired", "thread"}
@@ -70,6 +71,9 @@ class Submitter:
         """Check, save and queue in one step; may raise ``InvalidParent`` (the
         answer then stays unburnt) or a Redis error."""
         store = self.store_for(attempt.site)
+        # Every accepted-looking answer carries a key, a trapped one too (a bot
+        # must not tell them apart); only a saved comment keeps its hash.
+        edit_key, key_hash = new_edit_key()
         submission = store.submit(
             attempt.thread, attempt.data,
             challenge_key=self.challenge_key(attempt.token, attempt.site),
@@ -80,13 +84,14 @@ class Submitter:
             ip_hash=ip_hash(self.ip_secret, attempt.remote_addr, self.clock()),
             user_agent=attempt.user_agent, parent=attempt.parent,
             past_closing=self.past_closing(attempt.site, attempt.thread),
+            edit_key_hash=key_hash,
         )  # fmt: skip
         if submission.outcome not in {"locked", "closed"}:  # the answer was not checked
             checked = submission.outcome if submission.outcome in CAPTCHA_OUTCOMES else "ok"
             metrics.CAPTCHA_CHECKS.labels(checked).inc()
         for trap in submission.traps:
             metrics.BOT_TRAPS.labels(trap).inc()
-        return submission
+        return replace(submission, edit_key=edit_key)
 
     def locked_out(self, site: str, client: str) -> int:
         """Seconds ``client`` must wait before answering (or being asked) again

@@ -65,7 +65,7 @@ class CommentStore:
 
     def _new(
         self, thread: str, data: CommentInput, now: float, ip_hash: str, user_agent: str,
-        parent: str = "",
+        parent: str = "", edit_key_hash: str = "",
     ) -> tuple[Comment, list[str], list[str]]:  # fmt: skip
         """A new pending comment, its hash fields flattened for a script, and
         its user agent as [digest, text] (kept once per site: they repeat)."""
@@ -89,7 +89,7 @@ class CommentStore:
                 "body", data.body, "status", "pending"]  # fmt: skip
         # Empty optional fields are left out of the hash to save memory.
         for name, value in (("url", data.url), ("ip_hash", ip_hash), ("agent", digest),
-                            ("parent", parent)):  # fmt: skip
+                            ("parent", parent), ("edit_key_hash", edit_key_hash)):  # fmt: skip
             if value:
                 flat += [name, value]
         return comment, flat, [digest, agent]
@@ -196,6 +196,7 @@ class CommentStore:
         wrong_answers_key: str | None = None, wrong_limit: int = 0, wrong_window: int = 900,
         honeypot: bool = False, min_fill_seconds: float = 0.0, ip_hash: str = "",
         user_agent: str = "", parent: str = "", past_closing: bool = False,
+        edit_key_hash: str = "",
     ) -> Submission:  # fmt: skip
         """A reader's comment behind its CAPTCHA answer, in one round trip: the
         wrong-answer lock-out applied, the answer checked (the token burnt, a
@@ -207,7 +208,8 @@ class CommentStore:
         ``wrong_limit`` there is no lock-out and nothing is counted."""
         now = self.clock()
         wrong_answers_key = wrong_answers_key or self.keys.wrong_answers("-")
-        comment, flat, agent = self._new(thread, data, now, ip_hash, user_agent, parent)
+        comment, flat, agent = self._new(thread, data, now, ip_hash, user_agent, parent,
+                                         edit_key_hash)
         reply = self.scripts.submit(
             keys=self._script_keys(comment.id, thread, self.keys.queue, challenge_key,
                                    self.keys.traps, self.keys.agents, wrong_answers_key,

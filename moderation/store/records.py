@@ -114,6 +114,7 @@ class Submission:
     traps: list[str] = field(default_factory=list)
     at: float = 0.0
     retry_after: int = 0
+    edit_key: str = ""  # for the author's browser; the comment keeps its hash only
 
 
 class InvalidParent(ValueError):

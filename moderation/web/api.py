@@ -1,6 +1,7 @@
 """The public JSON API (``/api/v1``)."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -14,10 +15,11 @@ from moderation.articles import is_slug
 from moderation.limits import client_key, comment_limits, report_limits, spend_question
 from moderation.services import services
 from moderation.sites import DEFAULT, THREAD_NAME
-from moderation.store import InvalidParent, is_comment_id, new_comment_id
+from moderation.store import CommentNotFound, InvalidParent, is_comment_id, iso8601, new_comment_id
+from moderation.store.edits import AuthorEdits, BadEditKey, EditWindowClosed
 from moderation.store.reports import REASONS, AlreadyReported, NotPublished
 from moderation.submission import Attempt
-from moderation.validation import InvalidField, clean_comment, clean_report
+from moderation.validation import InvalidField, clean_body, clean_comment, clean_report
 from moderation.web import cached, openapi
 from moderation.web.body import json_object
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
@@ -193,7 +195,10 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
         comment_id = new_comment_id(submission.at)
     else:
         comment_id = submission.comment.id
-    response = _no_store(jsonify({"id": comment_id, "status": "pending"}))
+    edits = services().edits_for(site)
+    response = _no_store(jsonify({"id": comment_id, "status": "pending",
+                                  "edit_key": submission.edit_key,
+                                  "edit_until": iso8601(edits.until(comment_id))}))  # fmt: skip
     return response, 202, {"Location": url_for("api.comment_status", comment_id=comment_id)}
 
 
@@ -271,3 +276,38 @@ def report_comment(comment_id: str) -> tuple[Response, int]:
         raise ApiError(409, "already_reported",
                        _("You have already reported this comment.")) from error  # fmt: skip
     return _no_store(jsonify({"id": comment_id, "received": True})), 202
+
+
+def _author_edit(comment_id: str, change: Callable[[AuthorEdits, str], str]) -> Response:
+    """Run an author's edit with the request's ``X-Edit-Key``; the errors the
+    issue names: 403 ``bad_edit_key`` or ``edit_window_closed``."""
+    key = request.headers.get("X-Edit-Key", "")
+    try:
+        status = change(services().edits_for(_site()), key)
+    except CommentNotFound as error:
+        raise ApiError(404, "comment_not_found", _("This comment does not exist.")) from error
+    except BadEditKey as error:
+        raise ApiError(403, "bad_edit_key", _("This browser may not change this comment."),
+                       "X-Edit-Key") from error  # fmt: skip
+    except EditWindowClosed as error:
+        raise ApiError(403, "edit_window_closed",
+                       _("The time to change this comment is over.")) from error  # fmt: skip
+    return _no_store(jsonify({"id": comment_id, "status": status}))
+
+
+@bp.patch("/comments/<comment_id>")
+def edit_comment(comment_id: str) -> Response:
+    """The author's new text: a comment still waiting is classified again, a
+    published one goes back to review until a moderator approves it again."""
+    body = json_object(request)
+    try:
+        text = clean_body(body.get("body"))
+    except InvalidField as error:
+        raise ApiError(400, error.code, error.message, error.field) from error
+    return _author_edit(comment_id, lambda edits, key: edits.edit(comment_id, key, text))
+
+
+@bp.delete("/comments/<comment_id>")
+def delete_comment(comment_id: str) -> Response:
+    """The author deletes their comment: hidden at once, kept for the audit."""
+    return _author_edit(comment_id, lambda edits, key: edits.delete(comment_id, key))
