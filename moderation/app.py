@@ -69,9 +69,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from moderation.web import (
         admin,
+        admin_edits,
         admin_reports,
         admin_threads,
         api,
+        edit_pages,
         errors,
         feeds,
         form_text,
@@ -90,11 +92,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
     app.register_blueprint(pages.bp)
     app.register_blueprint(report_pages.bp)
+    app.register_blueprint(edit_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_threads.bp)
     app.register_blueprint(admin_reports.bp)
+    app.register_blueprint(admin_edits.bp)
     app.register_blueprint(two_factor_pages.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(widget.bp)

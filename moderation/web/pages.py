@@ -25,10 +25,10 @@ from moderation.forms import CommentForm
 from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
 from moderation.sites import DEFAULT, THREAD_NAME
-from moderation.store import Comment, InvalidParent
+from moderation.store import Comment, InvalidParent, new_comment_id
 from moderation.submission import Attempt
 from moderation.validation import CommentInput
-from moderation.web import errors
+from moderation.web import edit_cookie, errors
 from moderation.web.api import PARENT_MESSAGES
 
 log = logging.getLogger(__name__)
@@ -213,7 +213,11 @@ def _thread_page(target: Thread) -> tuple | Response:
         return _render(target, form, 403)
     # Saved, or caught by a bot trap: the same answer, so a bot learns nothing.
     flash(str(PENDING), "pending")
-    return redirect(target.action + "#commentaires", 303)
+    response = redirect(target.action + "#commentaires", 303)
+    comment_id = submission.comment.id if submission.comment else new_comment_id(submission.at)
+    until = services().edits_for(target.site).until(comment_id)
+    edit_cookie.remember(response, comment_id, submission.edit_key, until)
+    return response
 
 
 @bp.errorhandler(redis.RedisError)

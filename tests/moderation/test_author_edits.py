@@ -1,6 +1,8 @@
 """An author edits or deletes their own comment with its edit key, within
 EDIT_WINDOW_MINUTES (the test clock moves time): through the API here."""
 
+import re
+
 import pytest
 
 from moderation.audit import AuditLog
@@ -9,7 +11,9 @@ from moderation.policy import Policy
 from moderation.store.edits import edit_key_hash
 from moderation.worker import Worker
 from tests.conftest import THREAD
-from tests.moderation.reader import API, comment_payload, post
+from tests.moderation.reader import API, comment_payload, form_data, post
+from tests.moderation.test_admin import csrf
+from tests.moderation.test_reports import sign_in
 
 HAM = "La ministre était déjà venue il y a six semaines, l’article le rappelle."
 
@@ -116,3 +120,69 @@ def test_a_trapped_comment_gets_a_key_that_opens_nothing(client):
     answer = post(client, payload).get_json()
     assert answer["edit_key"]
     assert patch(client, answer["id"], answer["edit_key"]).status_code == 404
+
+
+# --- the form without JavaScript: keys in a signed cookie ----------------------
+
+PAGE = f"/articles/{THREAD}"
+
+
+def post_form(client, body="Mon avis, premier jet."):
+    data = form_data(client.get(PAGE).get_data(as_text=True), body=body)
+    response = client.post(PAGE, data=data)
+    assert response.status_code == 303
+    return response
+
+
+def own_link(client):
+    page = client.get(PAGE).get_data(as_text=True)
+    match = re.search(r'href="(/articles/[^"]+/comments/(\w+)/edit)"', page)
+    assert match, "no link to change one's comment"
+    return match[1], match[2], page
+
+
+def test_the_form_lists_ones_comment_and_changes_it(client, services):
+    post_form(client)
+    link, comment_id, page = own_link(client)
+    assert "Vos commentaires récents" in page and "Mon avis, premier jet." in page
+    assert "en attente de modération" in page
+    edit = client.get(link).get_data(as_text=True)
+    assert "Mon avis, premier jet." in edit
+    response = client.post(link, data={"csrf_token": csrf(edit), "body": "Mon avis, relu.",
+                                       "action": "save"})  # fmt: skip
+    assert response.status_code == 303
+    assert services.comments.get(comment_id).body == "Mon avis, relu."
+    assert "de nouveau en attente de modération" in client.get(PAGE).get_data(as_text=True)
+    response = client.post(link, data={"csrf_token": csrf(edit), "action": "delete"})
+    assert response.status_code == 303
+    assert services.comments.status(comment_id) == "rejected"
+    page = client.get(PAGE).get_data(as_text=True)
+    assert "Votre commentaire a été supprimé." in page and "Vos commentaires récents" not in page
+
+
+def test_another_browser_or_a_late_one_may_not(client, services, clock, app):
+    post_form(client)
+    link, comment_id, _page = own_link(client)
+    stranger = app.test_client()
+    assert stranger.get(link).status_code == 403
+    clock.advance(15 * 60 + 1)
+    assert client.get(link).status_code == 403  # the cookie's entry is past its window
+    assert "Vos commentaires récents" not in client.get(PAGE).get_data(as_text=True)
+    assert services.comments.get(comment_id).body == "Mon avis, premier jet."
+
+
+def test_a_forged_cookie_opens_nothing(client, services):
+    post_form(client)
+    link, comment_id, _page = own_link(client)
+    client.set_cookie("edit_keys", "forged")
+    assert client.get(link).status_code == 403
+
+
+def test_the_queue_shows_what_the_author_changed(client, services):
+    answer = posted(client, body="Le ministre est venu hier.")
+    services.comments.set_status(answer["id"], "approved")
+    patch(client, answer["id"], answer["edit_key"], "Le ministre est venu avant-hier.")
+    sign_in(client, services)
+    card = client.get("/moderation/").get_data(as_text=True).split(f'id="item-{answer["id"]}"')[1]
+    assert "modifié après publication" in card
+    assert "<del>hier.</del><ins>avant-hier.</ins>" in card
