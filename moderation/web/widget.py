@@ -63,6 +63,13 @@ STRINGS = {
     "details": _l("Details (optional, required for something else)"),
     "send_report": _l("Send the report"),
     "reported": _l("Thank you: your report has been received. A moderator will look at it."),
+    "edit": _l("Edit"),
+    "delete": _l("Delete"),
+    "save": _l("Save the changes"),
+    "edited_pending": _l("Your comment has been changed: it is awaiting moderation again."),
+    "edited_review": _l("Your comment has been changed: it will be published again once a "
+                        "moderator has read it."),
+    "deleted": _l("Your comment has been deleted."),
 }
 
 
@@ -87,9 +94,18 @@ def strings() -> dict[str, dict[str, str]]:
     return table
 
 
+def compact(script: str) -> str:
+    """The script without its indentation, its comment lines and its opening
+    comment: a fifth less once gzipped, every statement kept (lines stay lines)."""
+    if script.startswith("/*"):
+        script = script.split("*/", 1)[1]
+    lines = [line.strip() for line in script.splitlines()]
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 def build() -> Bundle:
     """JS with its CSS and strings inlined (one request, one cache entry)."""
-    script = (SOURCE / "widget.js").read_text(encoding="utf-8")
+    script = compact((SOURCE / "widget.js").read_text(encoding="utf-8"))
     body = (
         script.replace('"__CSS__"', json.dumps(widget_css()))
         .replace('"__STRINGS__"', json.dumps(strings(), ensure_ascii=False, separators=(",", ":")))

@@ -15,6 +15,8 @@
   var host = document.getElementById(script.getAttribute("data-target") || "comments");
   if (!host || !thread) { return; }
   var draftKey = "comments:draft:" + thread, mineKey = "comments:mine:" + thread;
+  // Edit keys of this browser's comments: {id: {key, until}} (the server keeps hashes).
+  var keysKey = "comments:keys:" + thread;
   var root = host.shadowRoot || host.attachShadow({ mode: "open" });
   root.textContent = "";
 
@@ -73,11 +75,64 @@
       add(body, p);
     });
     add(li, who, body);
+    if (c.id) { ownTools(c, li); }
     if (c.id && !own) {
       var button = put(li, el("button", { type: "button", "class": "reply report", "aria-expanded": "false" }, t.report));
       button.addEventListener("click", function () { reportForm(c, li, button); });
     }
     return li;
+  }
+
+  function editKey(id) {
+    var k = (load(keysKey) || {})[id];
+    return k && Date.parse(k.until) > Date.now() ? k.key : null;
+  }
+  function keepKey(id, key, until) {
+    var keys = load(keysKey) || {}, now = Date.now();
+    Object.keys(keys).forEach(function (k) { if (!(Date.parse(keys[k].until) > now)) { delete keys[k]; } });
+    if (key) { keys[id] = { key: key, until: until }; } else { delete keys[id]; }
+    store(keysKey, keys);
+  }
+  function changed(message) { live.textContent = message; showMine(); refresh(); }
+  // The author's « Edit » and « Delete », while the edit window is open.
+  function ownTools(c, li) {
+    var key = editKey(c.id);
+    if (!key) { return; }
+    var tools = put(li, el("p", { "class": "tools" }));
+    var edit = put(tools, el("button", { type: "button", "class": "reply" }, t.edit));
+    var del = put(tools, el("button", { type: "button", "class": "reply" }, t["delete"]));
+    edit.addEventListener("click", function () { editForm(c, li, key, tools); });
+    del.addEventListener("click", function () {
+      api("/comments/" + encodeURIComponent(c.id), { method: "DELETE", headers: { "X-Edit-Key": key } }).then(function (r) {
+        if (r.status !== 200) { live.textContent = (r.body.error && r.body.error.message) || t.down; return; }
+        keepKey(c.id, null);
+        if ((load(mineKey) || {}).id === c.id) { store(mineKey, null); }
+        changed(t.deleted);
+      }, function () { live.textContent = t.down; });
+    });
+  }
+  function editForm(c, li, key, tools) {
+    tools.hidden = true;
+    var f = put(li, el("form", { "class": "rf", novalidate: "" })), id = "w-e-" + c.id;
+    var area = el("textarea", { id: id, rows: "4", maxlength: "5000" });
+    area.value = c.body || "";
+    var note = el("p", { "class": "err", role: "status" });
+    var cancel = el("button", { type: "button", "class": "reply" }, t.cancel);
+    add(f, el("label", { "for": id }, t.body), area, note, el("button", { type: "submit" }, t.save), document.createTextNode(" "), cancel);
+    cancel.addEventListener("click", function () { f.remove(); tools.hidden = false; });
+    f.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("/comments/" + encodeURIComponent(c.id), {
+        method: "PATCH", headers: { "Content-Type": "application/json", "X-Edit-Key": key },
+        body: JSON.stringify({ body: area.value })
+      }).then(function (r) {
+        if (r.status !== 200) { note.textContent = (r.body.error && r.body.error.message) || t.down; return; }
+        // Waiting again either way: shown as this browser's own comment until published.
+        store(mineKey, { id: c.id, author: c.author, url: c.url, body: area.value });
+        changed(r.body.status === "review" ? t.edited_review : t.edited_pending);
+      }, function () { note.textContent = t.down; });
+    });
+    area.focus();
   }
 
   // « Report »: reasons and details under the comment, sent to the API once.
@@ -245,6 +300,7 @@
       send.disabled = false; send.textContent = t.send;
       if (r.status === 202) {
         store(mineKey, { id: r.body.id, author: payload.author, url: payload.url, body: payload.body });
+        keepKey(r.body.id, r.body.edit_key, r.body.edit_until);
         store(draftKey, null); draft = {};
         fields.body.input.value = "";
         replyTo(null);
