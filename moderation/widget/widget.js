@@ -55,6 +55,8 @@
   var live = put(box, el("p", { "class": "live", role: "status", "aria-live": "polite" }));
   var list = put(box, el("ol", { "class": "list" }));
   var mine = put(box, el("div", { "class": "mine" }));
+  // The live region says both news and refusals: a refusal looks like one.
+  function say(message, bad) { live.textContent = message; live.className = bad ? "live bad" : "live"; }
 
   function comment(c, own) {
     var li = el("li", { "class": own ? "c own" : "c" });
@@ -93,7 +95,7 @@
     if (key) { keys[id] = { key: key, until: until }; } else { delete keys[id]; }
     store(keysKey, keys);
   }
-  function changed(message) { live.textContent = message; showMine(); refresh(); }
+  function changed(message) { say(message); showMine(); refresh(); }
   // The author's « Edit » and « Delete », while the edit window is open.
   function ownTools(c, li) {
     var key = editKey(c.id);
@@ -104,11 +106,11 @@
     edit.addEventListener("click", function () { editForm(c, li, key, tools); });
     del.addEventListener("click", function () {
       api("/comments/" + encodeURIComponent(c.id), { method: "DELETE", headers: { "X-Edit-Key": key } }).then(function (r) {
-        if (r.status !== 200) { live.textContent = (r.body.error && r.body.error.message) || t.down; return; }
+        if (r.status !== 200) { say((r.body.error && r.body.error.message) || t.down, true); return; }
         keepKey(c.id, null);
         if ((load(mineKey) || {}).id === c.id) { store(mineKey, null); }
         changed(t.deleted);
-      }, function () { live.textContent = t.down; });
+      }, function () { say(t.down, true); });
     });
   }
   function editForm(c, li, key, tools) {
@@ -176,8 +178,8 @@
     // An unregistered origin gets no CORS grant, so the browser hides the
     // answer; this one endpoint says whether that is the reason.
     return api("/origin").then(function (r) {
-      live.textContent = r.body && r.body.allowed === false ? t.forbidden : t.down;
-    }, function () { live.textContent = t.down; }).then(function () { return false; });
+      say(r.body && r.body.allowed === false ? t.forbidden : t.down, true);
+    }, function () { say(t.down, true); }).then(function () { return false; });
   }
 
   // Replies (one level deep) go under their comment; one whose comment is no
@@ -185,7 +187,7 @@
   function refresh() {
     return api("/threads/" + encodeURIComponent(thread) + "/comments").then(function (r) {
       list.textContent = "";
-      if (r.status !== 200) { live.textContent = r.status === 403 ? t.forbidden : t.down; return false; }
+      if (r.status !== 200) { say(r.status === 403 ? t.forbidden : t.down, true); return false; }
       var items = {};
       r.body.comments.forEach(function (c) {
         var parent = c.parent && items[c.parent];
@@ -212,7 +214,7 @@
     if (!own) { return; }
     api("/comments/" + encodeURIComponent(own.id)).then(function (r) {
       var status = r.body && r.body.status;
-      if (status === "approved") { store(mineKey, null); live.textContent = t.published; refresh(); return; }
+      if (status === "approved") { store(mineKey, null); say(t.published); refresh(); return; }
       if (status === "rejected" || status === "spam" || r.status === 404) { store(mineKey, null); return; }
       add(mine, el("p", { "class": "note" }, t.yours), add(el("ol", { "class": "list" }), comment(own, true)));
     });
@@ -288,7 +290,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     Object.keys(fields).forEach(function (k) { fields[k].error.textContent = ""; fields[k].input.removeAttribute("aria-invalid"); });
-    live.textContent = "";
+    say("");
     send.disabled = true; send.textContent = t.sending;
     var payload = { author: fields.author.input.value, email: fields.email.input.value,
       url: fields.url.input.value, body: fields.body.input.value,
@@ -304,24 +306,24 @@
         store(draftKey, null); draft = {};
         fields.body.input.value = "";
         replyTo(null);
-        live.textContent = t.pending;
+        say(t.pending);
         live.setAttribute("tabindex", "-1"); live.focus();
         showMine(); question();
         return;
       }
       var error = (r.body && r.body.error) || {};
-      if (error.code === "thread_closed") { closeThread(); live.textContent = error.message; return; }
+      if (error.code === "thread_closed") { closeThread(); say(error.message, true); return; }
       var name = (error.field || "").indexOf("captcha") === 0 ? "answer" : error.field;
       var target = fields[name];
       if (target) {
         target.error.textContent = error.message || t.down;
         target.input.setAttribute("aria-invalid", "true");
-      } else { live.textContent = error.message || t.down; }
+      } else { say(error.message || t.down, true); }
       // The server's CAPTCHA messages already ask for the new question.
       if (r.status === 403 && name === "answer") { question(error.message); }
       (target ? target.input : live).focus();
     }, function () {
-      send.disabled = false; send.textContent = t.send; live.textContent = t.down;
+      send.disabled = false; send.textContent = t.send; say(t.down, true);
     });
   });
 

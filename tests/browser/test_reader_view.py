@@ -1,0 +1,44 @@
+"""Part 5 of issue 18, the reader's own view: a refusal in the widget looks
+like an error, and the page's banner after posting speaks in the form's
+typography."""
+
+import pytest
+
+from tests.arith import solve
+from tests.browser import test_widget
+from tests.browser.test_widget import approved, open_host
+from tests.conftest import THREAD
+
+pytestmark = pytest.mark.browser
+
+host = test_widget.host
+ERROR_RED, OK_GREEN = "rgb(179, 38, 30)", "rgb(30, 107, 52)"
+
+
+def test_the_site_not_allowed_message_is_an_error(browser, host, services):
+    origin, _pages = host  # not registered
+    services.sites.add("journal", ["https://elsewhere.example.org"])
+    approved(services, "Ne doit pas s’afficher.")
+    page, _dialogs, errors = open_host(browser, origin)
+    live = page.locator("#comments .live")
+    live.filter(has_text="pas autorisé").wait_for()
+    assert live.evaluate("e => getComputedStyle(e).color") == ERROR_RED
+    assert errors == []
+    page.context.close()
+
+
+def test_the_banner_after_posting_matches_the_form(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"/articles/{THREAD}")
+    question = page.locator("label[for=captcha]").inner_text()
+    page.get_by_label("Nom").fill("Camille")
+    page.get_by_label("E-mail (jamais publié)").fill("camille@example.org")
+    page.get_by_label("Commentaire", exact=True).fill("Un avis.")
+    page.get_by_label(question).fill(str(solve(question)))
+    page.get_by_role("button", name="Publier le commentaire").click()
+    banner = page.locator(".flash-pending")
+    form_font = page.locator(".comment-form").evaluate("e => getComputedStyle(e).fontFamily")
+    assert banner.evaluate("e => getComputedStyle(e).fontFamily") == form_font
+    assert banner.evaluate("e => getComputedStyle(e).color") == OK_GREEN
+    context.close()
