@@ -113,6 +113,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_filters(app: Flask) -> None:
     app.add_template_filter(i18n.long_datetime, "long_date")
+    app.add_template_filter(i18n.relative_datetime, "ago")
     app.add_template_filter(
         lambda stamp: i18n.long_datetime(datetime.fromtimestamp(stamp, UTC)), "timestamp_date"
     )

@@ -58,6 +58,14 @@
   // The live region says both news and refusals: a refusal looks like one.
   function say(message, bad) { live.textContent = message; live.className = bad ? "live bad" : "live"; }
 
+  // « il y a 3 h »: the largest unit that fits, as the page says it (i18n.relative_datetime).
+  var units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+    ["hour", 3600], ["minute", 60], ["second", 1]];
+  function ago(iso) {
+    var s = Math.max((Date.now() - Date.parse(iso)) / 1000, 1), i = 0;
+    while (i < units.length - 1 && s < units[i][1]) { i++; }
+    return new Intl.RelativeTimeFormat(lang, { style: "short" }).format(-Math.max(1, Math.round(s / units[i][1])), units[i][0]);
+  }
   function comment(c, own) {
     var li = el("li", { "class": own ? "c own" : "c" });
     var who = el("p", { "class": "meta" });
@@ -65,7 +73,8 @@
       add(who, el("a", { href: c.url, rel: "nofollow ugc noopener", target: "_blank" }, c.author));
     } else { add(who, el("strong", {}, c.author)); }
     if (c.created_at) {
-      add(who, document.createTextNode(" · "), el("time", { datetime: c.created_at }, new Date(c.created_at).toLocaleString(lang)));
+      var full = new Date(c.created_at).toLocaleString(lang, { dateStyle: "long", timeStyle: "short" });
+      add(who, document.createTextNode(" · "), el("time", { datetime: c.created_at, title: full }, ago(c.created_at)));
     }
     var body = el("div", { "class": "body" });
     String(c.body || "").split(/\n{2,}/).forEach(function (para) {
@@ -131,7 +140,7 @@
         if (r.status !== 200) { note.textContent = (r.body.error && r.body.error.message) || t.down; return; }
         // Waiting again either way: shown as this browser's own comment until published.
         store(mineKey, { id: c.id, author: c.author, url: c.url, body: area.value });
-        changed(r.body.status === "review" ? t.edited_review : t.edited_pending);
+        changed(t.edited);
       }, function () { note.textContent = t.down; });
     });
     area.focus();

@@ -1,6 +1,8 @@
 """Part 5 of issue 18, the reader's own view: a refusal in the widget looks
-like an error, and the page's banner after posting speaks in the form's
-typography."""
+like an error, the page's banner after posting speaks in the form's
+typography, and dates read « il y a 3 h » on the page and in the widget alike."""
+
+import re
 
 import pytest
 
@@ -11,7 +13,7 @@ from tests.conftest import THREAD
 
 pytestmark = pytest.mark.browser
 
-host = test_widget.host
+host, registered = test_widget.host, test_widget.registered
 ERROR_RED, OK_GREEN = "rgb(179, 38, 30)", "rgb(30, 107, 52)"
 
 
@@ -42,3 +44,29 @@ def test_the_banner_after_posting_matches_the_form(browser, live_server):
     assert banner.evaluate("e => getComputedStyle(e).fontFamily") == form_font
     assert banner.evaluate("e => getComputedStyle(e).color") == OK_GREEN
     context.close()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fr", "il y a 3 h"), ("en", "3 hr. ago")])
+def test_dates_are_relative_and_alike_on_the_page_and_in_the_widget(
+    browser, registered, live_server, services, clock, lang, said
+):
+    origin, pages = registered
+    pages["/story.html"] = pages["/story.html"].replace('lang="fr"', f'lang="{lang}"')
+    clock.advance(-3 * 3600 - 120)
+    approved(services, "Un avis d’il y a trois heures.")
+    clock.advance(3 * 3600 + 119)
+    page, _dialogs, errors = open_host(browser, origin)
+    when = page.locator("#comments .c time")
+    when.wait_for()
+    widget_said = when.inner_text()
+    assert widget_said.replace("\u00a0", " ") == said
+    assert not re.search(r"\d:\d\d:\d\d", when.get_attribute("title"))  # no seconds
+    context = browser.new_context(locale=lang)
+    thread_page = context.new_page()
+    thread_page.goto(f"{live_server}/sites/journal/threads/story-1?lang={lang}")
+    shown = thread_page.locator(".comment time")
+    assert shown.inner_text() == widget_said  # the same words, the same spaces
+    assert shown.get_attribute("title") and shown.get_attribute("datetime")
+    assert errors == []
+    context.close()
+    page.context.close()
