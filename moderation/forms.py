@@ -6,7 +6,15 @@ from collections.abc import Callable
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, Form, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    Form,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
@@ -49,6 +57,8 @@ class CommentForm(FlaskForm):
         [Cleaned(validation.clean_body)],
         render_kw={"rows": 6, "maxlength": validation.BODY_MAX},
     )
+    # Opt-in: name, e-mail and website kept in this browser for the next comment.
+    remember = BooleanField(_l("Remember me"))
     captcha_token = HiddenField()
     parent = HiddenField()  # the published comment a reply answers (see ?reply=)
     # The honeypot: hidden from people and assistive technology (see _comments.html).

@@ -28,7 +28,7 @@ from moderation.sites import DEFAULT, THREAD_NAME
 from moderation.store import Comment, InvalidParent, new_comment_id
 from moderation.submission import Attempt
 from moderation.validation import CommentInput
-from moderation.web import edit_cookie, errors
+from moderation.web import edit_cookie, errors, remember_cookie
 from moderation.web.api import PARENT_MESSAGES
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,17 @@ def _request_target() -> Thread:
 @bp.get("/")
 def home() -> tuple:
     article = services().articles.newest()
-    return _render(Thread(DEFAULT, article.slug, article), CommentForm(thread=article.slug))
+    return _render(Thread(DEFAULT, article.slug, article),
+                   _prefilled(CommentForm(thread=article.slug)))
+
+
+def _prefilled(form: CommentForm) -> CommentForm:
+    """The name, e-mail and website this browser asked to keep (« Se souvenir de moi »)."""
+    kept = remember_cookie.remembered()
+    for name, value in kept.items():
+        form[name].data = value
+    form.remember.data = bool(kept)
+    return form
 
 
 @bp.route("/articles/<slug>", methods=["GET", "POST"])
@@ -183,7 +193,7 @@ def _thread_page(target: Thread) -> tuple | Response:
     target.speak()  # before any message is put into words
     form = CommentForm(thread=target.thread, site=target.site)
     if request.method == "GET":
-        return _render(target, form)
+        return _render(target, _prefilled(form))
     try:
         if not form.validate_on_submit():  # every field but the answer, checked below
             return _render(target, form, 400)
@@ -217,6 +227,9 @@ def _thread_page(target: Thread) -> tuple | Response:
     comment_id = submission.comment.id if submission.comment else new_comment_id(submission.at)
     until = services().edits_for(target.site).until(comment_id)
     edit_cookie.remember(response, comment_id, submission.edit_key, until)
+    remember_cookie.keep(response, bool(form.remember.data),
+                         {"author": form.author.data, "email": form.email.data,
+                          "url": form.url.data})  # fmt: skip
     return response
 
 

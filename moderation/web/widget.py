@@ -69,6 +69,7 @@ STRINGS = {
     # Waiting or published before, an edited comment awaits moderation again.
     "edited": _l("Your comment has been changed: it is awaiting moderation again."),
     "deleted": _l("Your comment has been deleted."),
+    "remember": _l("Remember me"),
 }
 
 

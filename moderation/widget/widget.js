@@ -16,7 +16,7 @@
   if (!host || !thread) { return; }
   var draftKey = "comments:draft:" + thread, mineKey = "comments:mine:" + thread;
   // Edit keys of this browser's comments: {id: {key, until}} (the server keeps hashes).
-  var keysKey = "comments:keys:" + thread;
+  var keysKey = "comments:keys:" + thread, meKey = "comments:me";
   var root = host.shadowRoot || host.attachShadow({ mode: "open" });
   root.textContent = "";
 
@@ -269,7 +269,8 @@
   form.insertBefore(replying, form.children[1]);
   var hint = el("p", { "class": "hint" }, t.answer);
   var send = el("button", { type: "submit" }, t.send);
-  add(form, hint, send);
+  var remember = el("input", { type: "checkbox", id: "w-remember" });
+  add(form, add(el("p", { "class": "remember" }), remember, document.createTextNode(" "), el("label", { "for": "w-remember" }, t.remember)), hint, send);
   add(box, form);
   var token = null;
 
@@ -288,13 +289,13 @@
     });
   }
 
-  var draft = load(draftKey) || {};
-  ["author", "email", "url", "body"].forEach(function (name) {
-    fields[name].input.value = draft[name] || "";
-    fields[name].input.addEventListener("input", function () {
-      draft[name] = fields[name].input.value; store(draftKey, draft);
-    });
-  });
+  // The text being written is kept as a draft; name, e-mail and website only
+  // with « Remember me » ticked (in "comments:me", for every thread).
+  var draft = load(draftKey) || {}, me = load(meKey);
+  fields.body.input.value = draft.body || "";
+  fields.body.input.addEventListener("input", function () { store(draftKey, { body: fields.body.input.value }); });
+  ["author", "email", "url"].forEach(function (name) { fields[name].input.value = (me || {})[name] || ""; });
+  remember.checked = !!me;
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -312,7 +313,8 @@
       if (r.status === 202) {
         store(mineKey, { id: r.body.id, author: payload.author, url: payload.url, body: payload.body });
         keepKey(r.body.id, r.body.edit_key, r.body.edit_until);
-        store(draftKey, null); draft = {};
+        store(draftKey, null);
+        store(meKey, remember.checked ? { author: payload.author, email: payload.email, url: payload.url } : null);
         fields.body.input.value = "";
         replyTo(null);
         say(t.pending);

@@ -126,9 +126,10 @@ def test_keyboard_only_reader(reader_page, problems, services, redis_client):
         "email": "camille@example.org",
         "url": "",
         "body": "Écrit au clavier seulement.",
+        "remember": "",  # « Se souvenir de moi » (issue 18), left unticked
         "captcha": str(solve(asked)),
     }
-    for expected in ("author", "email", "url", "body", "captcha"):
+    for expected in ("author", "email", "url", "body", "remember", "captcha"):
         current = focused()
         order.append(current["id"])
         assert current["id"] == expected, order

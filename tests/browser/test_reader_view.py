@@ -70,3 +70,38 @@ def test_dates_are_relative_and_alike_on_the_page_and_in_the_widget(
     assert errors == []
     context.close()
     page.context.close()
+
+
+def post_in_widget(page, body, remember):
+    question = page.locator("#comments label[for=w-answer]")
+    page.wait_for_function("() => document.getElementById('comments').shadowRoot"
+                           ".querySelector('label[for=w-answer]').textContent.includes('=')")
+    page.get_by_label("Nom").fill("Camille")
+    page.get_by_label("E-mail (jamais publié)").fill("camille@example.org")
+    page.get_by_label("Commentaire", exact=True).fill(body)
+    page.get_by_label("Se souvenir de moi").set_checked(remember)
+    text = question.inner_text()
+    page.get_by_label(text).fill(str(solve(text)))
+    page.get_by_role("button", name="Publier le commentaire").click()
+    page.locator("#comments .live").filter(has_text="en attente de modération").wait_for()
+
+
+def test_the_widget_remembers_the_reader_only_when_asked(browser, registered, services):
+    origin, _pages = registered
+    page, _dialogs, errors = open_host(browser, origin)
+    page.get_by_label("Nom").fill("Camille")  # typed, not sent, not ticked
+    page.reload()
+    assert page.get_by_label("Nom").input_value() == ""
+    assert page.evaluate("localStorage.getItem('comments:me')") is None
+    post_in_widget(page, "Premier avis.", remember=True)
+    page.reload()
+    page.get_by_label("Nom").wait_for()
+    assert page.get_by_label("Nom").input_value() == "Camille"
+    assert page.get_by_label("E-mail (jamais publié)").input_value() == "camille@example.org"
+    assert page.get_by_label("Se souvenir de moi").is_checked()
+    post_in_widget(page, "Second avis.", remember=False)
+    assert page.evaluate("localStorage.getItem('comments:me')") is None
+    page.reload()
+    assert page.get_by_label("Nom").input_value() == ""
+    assert errors == []
+    page.context.close()

@@ -7,7 +7,10 @@ from flask_babel import force_locale, gettext
 from moderation import i18n
 from moderation.web.widget import SOURCE, STRINGS, bundle
 
-BUDGET = 6 * 1024  # JS and CSS together, gzipped
+# JS and CSS together, gzipped. 6 KiB until issue 18 added closed threads,
+# reports, the author's edits, relative dates and « Remember me » (the bundle
+# is also compacted since: see widget.compact).
+BUDGET = 6656
 
 
 def test_the_widget_fits_its_size_budget():
