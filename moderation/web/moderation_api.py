@@ -17,6 +17,7 @@ from moderation.services import services
 from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.sites import THREAD_NAME
 from moderation.store import STATUSES, CommentNotFound, StatusConflict
+from moderation.web.body import json_object
 from moderation.web.errors import ApiError, api_error, page_args
 
 bp = Blueprint("moderation_api", __name__, url_prefix="/api/v1/moderation")
@@ -152,12 +153,19 @@ def _thread(site: str, thread: str) -> str:
     return thread
 
 
+def _no_body_or_an_object() -> None:
+    """These actions need no body; one that is sent must still be a JSON object."""
+    if request.content_length or request.mimetype == "application/json":
+        json_object(request)
+
+
 def _state(site: str, thread: str) -> Response:
     closed = services().closed_threads.is_closed(site, thread)
     return jsonify({"site": site, "thread": thread, "closed": closed})
 
 
 def _closing(thread: str, closed: bool) -> Response:
+    _no_body_or_an_object()
     site = _site()
     thread = _thread(site, thread)
     services().closed_threads.set_closed(site, thread, closed, g.moderator, via="api")
@@ -189,6 +197,7 @@ def reopen_thread(thread: str) -> Response:
 def dismiss_reports(comment_id: str) -> Response:
     """Readers' reports found unfounded: the comment stays (or is again)
     published, and further reports need twice as many."""
+    _no_body_or_an_object()
     site = _site()
     try:
         dismissed = services().reports_for(site).dismiss(comment_id, g.moderator, via="api")
