@@ -195,6 +195,7 @@
   // longer published stands on its own.
   function refresh() {
     return api("/threads/" + encodeURIComponent(thread) + "/comments").then(function (r) {
+      if (list.contains(form)) { replyTo(null); }  // the form is not cleared with the list
       list.textContent = "";
       if (r.status !== 200) { say(r.status === 403 ? t.forbidden : t.down, true); return false; }
       var items = {};
@@ -207,7 +208,7 @@
         var li = put(list, comment(c));
         if (!r.body.closed) {
           var button = put(li, el("button", { type: "button", "class": "reply" }, t.reply));
-          button.addEventListener("click", function () { replyTo(c); });
+          button.addEventListener("click", function () { replyTo(c, li); });
         }
         items[c.id] = { li: li };
       });
@@ -256,10 +257,12 @@
     field("answer", "…", "text", { inputmode: "numeric", autocomplete: "off" }));
   var replying = el("p", { "class": "to", hidden: "" });
   var parentId = null;
-  function replyTo(c) {
+  // A reply's form opens under the comment it answers; back at the foot after.
+  function replyTo(c, li) {
     parentId = c ? c.id : null;
     replying.textContent = "";
     replying.hidden = !c;
+    add(c ? li : box, form);
     if (!c) { return; }
     var cancel = el("button", { type: "button", "class": "reply" }, t.cancel);
     cancel.addEventListener("click", function () { replyTo(null); fields.body.input.focus(); });

@@ -105,3 +105,30 @@ def test_the_widget_remembers_the_reader_only_when_asked(browser, registered, se
     assert page.get_by_label("Nom").input_value() == ""
     assert errors == []
     page.context.close()
+
+
+FORM_PLACE = """() => {
+  const form = document.getElementById('comments').shadowRoot.querySelector('form.f');
+  const item = form.closest('li.c');
+  return item ? item.querySelector('.body').textContent : 'foot';
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_widgets_reply_box_opens_under_the_comment(browser, registered, services, width,
+                                                        tmp_path):  # fmt: skip
+    origin, _pages = registered
+    approved(services, "Premier avis.")
+    approved(services, "Second avis.")
+    page, _dialogs, errors = open_host(browser, origin)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.locator("#comments .c").nth(1).wait_for()
+    assert page.evaluate(FORM_PLACE) == "foot"
+    page.locator("#comments .c").nth(1).get_by_role("button", name="Répondre").click()
+    assert page.evaluate(FORM_PLACE) == "Second avis."
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(tmp_path / f"widget-reply-{width}.png"), full_page=True)
+    page.get_by_role("button", name="Annuler").click()
+    assert page.evaluate(FORM_PLACE) == "foot"
+    assert errors == []
+    page.context.close()
