@@ -1,5 +1,5 @@
 """Size of the embeddable widget (JS with its CSS inlined), raw and gzipped,
-against the 6 KB budget. `python -m bench.widget_size [--json]`."""
+against the 7 KiB budget. `python -m bench.widget_size [--json]`."""
 
 import gzip
 import sys
@@ -7,7 +7,7 @@ import sys
 from bench.report import emit
 from moderation.web.widget import bundle
 
-BUDGET = 6144
+BUDGET = 7168  # 7 KiB gzipped, JS and CSS together
 
 
 def measure() -> dict[str, int | float]:

@@ -75,11 +75,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from moderation.web import (
         admin,
+        admin_edits,
+        admin_reports,
+        admin_threads,
         api,
         author_pages,  # noqa: F401 - adds the author panel to admin's blueprint
         conditional,
         decision_log,  # noqa: F401 - adds the decision log to admin's blueprint
         decisions,  # noqa: F401 - adds the queue's decisions and undo to admin's blueprint
+        edit_pages,
         embed_page,
         errors,
         feeds,
@@ -89,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         pages,
         queue_live,  # noqa: F401 - adds the queue's live state to admin's blueprint
         reply_pages,
+        report_pages,
         security,
         spam_pages,  # noqa: F401 - adds « Vider le spam » to admin's blueprint
         team,
@@ -101,9 +106,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(moderation_api.bp)  # bearer tokens, no cookies: nothing for CSRF to ride on
     csrf.exempt(reply_pages.bp)  # a signed token in the link is the proof (RFC 8058 one-click)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(report_pages.bp)
+    app.register_blueprint(edit_pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(moderation_api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_threads.bp)
+    app.register_blueprint(admin_reports.bp)
+    app.register_blueprint(admin_edits.bp)
     app.register_blueprint(two_factor_pages.bp)
     app.register_blueprint(team.bp)
     app.register_blueprint(widget.bp)
@@ -121,6 +131,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_filters(app: Flask) -> None:
     app.add_template_filter(i18n.long_datetime, "long_date")
+    app.add_template_filter(i18n.relative_datetime, "ago")
     app.add_template_filter(
         lambda stamp: i18n.long_datetime(datetime.fromtimestamp(stamp, UTC)), "timestamp_date"
     )

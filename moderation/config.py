@@ -54,6 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATELIMIT_POST", "5/minute;30/hour", str,
             "Comments per client IP, and separately per e-mail address, one budget for the "
             "API and every form."),
+    Setting("RATELIMIT_REPORT", "10/minute;50/hour", str,
+            "Reports of published comments per client IP, the API and the pages alike."),
     Setting("RATELIMIT_LOGIN", "10/minute;50/hour", str, "Moderator sign-in attempts per IP."),
     Setting("WRONG_ANSWERS_LIMIT", 10, int,
             "Wrong CAPTCHA answers from one IP after which it gets no new question and no "
@@ -143,6 +145,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_STALE_WHILE_REVALIDATE", 60, int,
             "Seconds after that a cache may still serve it while it revalidates in the "
             "background (`stale-while-revalidate`); a change shows within the sum."),
+    Setting("CLOSE_AFTER_DAYS", 0, int,
+            "An article's discussion closes this many days after the article's date "
+            "(0: never); a moderator may reopen it, or close any thread earlier."),
+    Setting("REPORTS_TO_REVIEW", 3, int,
+            "Readers' reports (one per client) that send a published comment back to "
+            "review; a moderator's dismissal doubles it for that comment. One report "
+            "from a moderator is enough."),
+    Setting("EDIT_WINDOW_MINUTES", 15, int,
+            "Minutes during which a reader may edit or delete their comment from the "
+            "browser that posted it (0: never)."),
     Setting("MAX_BODY_BYTES", 64 * 1024, int, "Largest request body accepted (413 above)."),
 )  # fmt: skip
 

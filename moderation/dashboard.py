@@ -47,6 +47,15 @@ class Agreement:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportFigures:
+    """Readers' reports in the last 30 × 24 hours, from the audit log."""
+
+    received: int
+    sent_to_review: int  # comments unpublished by their reports
+    dismissed: int  # dismissals by moderators
+
+
+@dataclass(frozen=True, slots=True)
 class Dashboard:
     now: float
     queue: dict[str, int]  # status -> comments in it, in STATUSES order
@@ -58,6 +67,7 @@ class Dashboard:
     spam_share: float | None  # of those, the share filed as spam
     agreement_7d: Agreement
     agreement_30d: Agreement
+    reports: ReportFigures
     # The same days, each with its decisions by the status they moved to.
     outcomes_per_day: list[tuple[date, dict[str, int]]] = field(default_factory=list)
 
@@ -88,6 +98,7 @@ def dashboard(
         agreement_7d=_agreement(decisions, 7, now, spam_threshold),
         agreement_30d=_agreement(decisions, WINDOW_DAYS, now, spam_threshold),
         outcomes_per_day=_outcomes_per_day(decisions, now),
+        reports=_reports(audit, since=since, now=now),
     )
 
 
@@ -107,10 +118,9 @@ def _float(value: str | None) -> float | None:
         return None
 
 
-def _decisions(audit: AuditLog, *, since: float, now: float) -> Iterator[_Decision]:
-    """Decision entries (those with a ``to`` field) stamped in [since, now],
-    newest first, read in batches until the entries are older than the window.
-    """
+def _entries(audit: AuditLog, *, since: float, now: float) -> Iterator[dict[str, str]]:
+    """Audit entries stamped in [since, now], newest first, read in batches
+    until the entries are older than the window."""
     cursor = "+"
     while True:
         batch = audit.client.xrevrange(audit.key, max=cursor, min="-", count=_BATCH)
@@ -120,12 +130,26 @@ def _decisions(audit: AuditLog, *, since: float, now: float) -> Iterator[_Decisi
                 continue
             if at < since - CLOCK_SKEW:
                 return
-            if "to" in fields and since <= at <= now:
-                yield _Decision(at, fields.get("comment", ""), fields["to"],
-                                _float(fields.get("score")))  # fmt: skip
+            if since <= at <= now:
+                yield fields
         if len(batch) < _BATCH:
             return
         cursor = f"({batch[-1][0]}"
+
+
+def _decisions(audit: AuditLog, *, since: float, now: float) -> Iterator[_Decision]:
+    """Decision entries (those with a ``to`` field), newest first."""
+    for fields in _entries(audit, since=since, now=now):
+        if "to" in fields:
+            yield _Decision(float(fields["at"]), fields.get("comment", ""), fields["to"],
+                            _float(fields.get("score")))  # fmt: skip
+
+
+def _reports(audit: AuditLog, *, since: float, now: float) -> ReportFigures:
+    events = [fields.get("event") for fields in _entries(audit, since=since, now=now)]
+    return ReportFigures(received=events.count("report"),
+                         sent_to_review=events.count("reported_to_review"),
+                         dismissed=events.count("reports_dismissed"))  # fmt: skip
 
 
 def _utc_date(timestamp: float) -> date:

@@ -6,7 +6,16 @@ from collections.abc import Callable
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, Form, HiddenField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    Form,
+    HiddenField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from captcha import ChallengeStore
@@ -49,6 +58,8 @@ class CommentForm(FlaskForm):
         render_kw={"rows": 6, "maxlength": validation.BODY_MAX},
     )
     notify = BooleanField(_l("Notify me of replies by e-mail"))
+    # Opt-in: name, e-mail and website kept in this browser for the next comment.
+    remember = BooleanField(_l("Remember me"))
     captcha_token = HiddenField()
     parent = HiddenField()  # the published comment a reply answers (see ?reply=)
     # The honeypot: hidden from people and assistive technology (see _comments.html).
@@ -80,3 +91,22 @@ class CommentForm(FlaskForm):
         """Put a fresh question on the form."""
         challenge = challenges.issue(self.thread, namespace=self.site)
         self.captcha.ask(self, challenge.token, challenge.question)
+
+
+# What a reader may report a comment for (store/reports.py REASONS), in words.
+REPORT_REASONS = (
+    ("spam", _l("Spam or advertising")),
+    ("abuse", _l("Insult or harassment")),
+    ("off_topic", _l("Off-topic")),
+    ("other", _l("Something else (say what below)")),
+)
+
+
+class ReportForm(FlaskForm):
+    """A reader's report of a published comment (checked by
+    ``validation.clean_report`` in the view, as the API does)."""
+
+    reason = RadioField(_l("Why report this comment?"), validate_choice=False,
+                        choices=[SelectChoice(value, label) for value, label in REPORT_REASONS])
+    text = TextAreaField(_l("Details (optional, required for something else)"),
+                         render_kw={"rows": 3, "maxlength": validation.REPORT_TEXT_MAX})

@@ -6,11 +6,14 @@ Which one a request gets: a view that knows better says so with
 ``translations/`` and are compiled at install time (``make translations``).
 """
 
+import re
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import support
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 
@@ -89,6 +92,18 @@ def short_datetime(moment: object) -> str:
     """« 4 nov. 2024, 09:30 »: fits one line of a card or of the decision log."""
     return format_datetime(moment, "d MMM y, HH:mm", locale=current(),
                            tzinfo=ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))  # fmt: skip
+
+
+def relative_datetime(moment: datetime) -> str:
+    """« il y a 3 h » / « 3 hr. ago »: the unit is the largest that fits
+    (a year of 365 days, a month of 30, weeks...), as the widget does
+    (widget.js ``ago``), so both say the same."""
+    now = (current_app.config.get("CLOCK") or time.time)()
+    seconds = min(moment.timestamp() - now, -1.0)  # never "in 0 s"
+    said = format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=True,
+                            format="short", locale=current())
+    # The number holds to its unit, as browsers' Intl.RelativeTimeFormat writes it.
+    return re.sub(r"(\d) ", "\\1\u00a0", said) if current() == "fr" else said
 
 
 def catalog(lang: str) -> support.Translations | support.NullTranslations:

@@ -101,6 +101,17 @@ class SiteKeys:
         """Near-duplicate fingerprints sharing one band value (bursts.py)."""
         return f"dup:{self.tag}:{band}:{value:02x}"
 
+    def reports(self, comment_id: str) -> str:
+        """Readers' reports of one comment, by reporter (a client key, see
+        limits.client_key): one each (store/reports.py)."""
+        return f"reports:{self.tag}:{comment_id}"
+
+    @property
+    def closed(self) -> str:
+        """Threads a moderator closed ("closed") or reopened after their
+        automatic closing ("open"), by thread (closed_threads.py)."""
+        return f"closed:{self.tag}"
+
     @property
     def domains(self) -> str:
         """Decayed counts of spam and approved decisions per link domain."""

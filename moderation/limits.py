@@ -31,6 +31,7 @@ from moderation.validation import InvalidField, clean_email
 COMMENTS = "comments"  # the shared scopes: one bucket whichever route is used
 COMMENTS_BY_EMAIL = "comments-by-email"
 QUESTIONS = "questions"
+REPORTS = "reports"
 PREFIX = keys.LIMITS
 
 View = TypeVar("View", bound=Callable[..., object])
@@ -82,6 +83,10 @@ def post_limit() -> str:
     return current_app.config["RATELIMIT_POST"]
 
 
+def report_limit() -> str:
+    return current_app.config["RATELIMIT_REPORT"]
+
+
 def login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
@@ -94,6 +99,12 @@ def comment_limits(view: View) -> View:
                                     methods=["POST"])  # fmt: skip
     by_client = limiter.shared_limit(post_limit, scope=COMMENTS, methods=["POST"])
     return by_client(by_email(view))
+
+
+def report_limits(view: View) -> View:
+    """The reports budget (``RATELIMIT_REPORT``) per client, one scope for the
+    API and the report pages."""
+    return limiter.shared_limit(report_limit, scope=REPORTS, methods=["POST"])(view)
 
 
 def spend_question() -> int:

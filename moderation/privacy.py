@@ -27,6 +27,7 @@ from moderation.store import (
     first_id_at,
     iso8601,
 )
+from moderation.store.reports import Reports
 
 DAY = 86400.0
 _BATCH = 500
@@ -113,6 +114,9 @@ class Privacy:
             item["created_at"] = iso8601(comment.created_at)
             item["user_agent"] = agents[comment.site].get(comment.agent, "")
             del item["agent"]
+            # What readers reported of it (never who: their keys stay out).
+            item["reports"] = [{**asdict(report), "at": iso8601(report.at)} for report
+                               in Reports(self.client, comment.site).all_of(comment.id)]
             comments.append(item)
         return {
             "email": email,

@@ -19,11 +19,14 @@ from moderation import keys, metrics
 from moderation.accounts import Accounts
 from moderation.articles import ArticleLibrary
 from moderation.audit import AuditLog
+from moderation.closed_threads import ClosedThreads
 from moderation.queue import ReviewQueue
 from moderation.read_cache import PageCache
 from moderation.sites import DEFAULT as DEFAULT_SITE
 from moderation.sites import SiteRegistry
 from moderation.store import CommentStore
+from moderation.store.edits import AuthorEdits
+from moderation.store.reports import Reports
 from moderation.submission import Rules, Submitter
 
 if TYPE_CHECKING:
@@ -43,8 +46,11 @@ class Services:
     accounts: Accounts
     audit: AuditLog
     sites: SiteRegistry
+    closed_threads: ClosedThreads
     clock: Callable[[], float] = time.time
     pages: PageCache = field(default_factory=PageCache)  # rendered approved-comment pages
+    reports_to_review: int = 3  # REPORTS_TO_REVIEW
+    edit_window: float = 900.0  # EDIT_WINDOW_MINUTES, in seconds
     submitter: Submitter | None = None  # made in build(): it needs the store_for above
     _stores: dict[str, CommentStore] = field(default_factory=dict)
     _explainer: "Explainer | None" = None
@@ -61,6 +67,12 @@ class Services:
             store = self._stores[site] = CommentStore(self.redis, site=site, clock=self.clock)
             store.listeners.append(metrics.observe)
         return store
+
+    def edits_for(self, site: str) -> AuthorEdits:
+        return AuthorEdits(self.redis, site, self.edit_window, clock=self.clock)
+
+    def reports_for(self, site: str) -> Reports:
+        return Reports(self.redis, site, threshold=self.reports_to_review, clock=self.clock)
 
     def challenge_key(self, token: str, site: str) -> str:
         """The key of a reader's CAPTCHA token on ``site``; for what cannot be a
@@ -141,6 +153,7 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         config["REDIS_URL"], config["REDIS_SOCKET_TIMEOUT"]
     )
     folders = [CONTENT, Path(config["ARTICLES_DIR"] or Path(app.instance_path) / "articles")]
+    articles = ArticleLibrary(folders)
     made = Services(
         redis=client,
         challenges=ChallengeStore(
@@ -152,11 +165,14 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         ),
         comments=_observed(CommentStore(client, clock=clock)),
         queue=ReviewQueue(client),
-        articles=ArticleLibrary(folders),
+        articles=articles,
         ip_secret=config["SECRET_KEY"].encode(),
         accounts=Accounts(client, clock=clock),
         audit=AuditLog(client, clock=clock),
         sites=SiteRegistry(client, clock=clock),
+        closed_threads=ClosedThreads(client, articles, config["CLOSE_AFTER_DAYS"], clock=clock),
+        reports_to_review=config["REPORTS_TO_REVIEW"],
+        edit_window=config["EDIT_WINDOW_MINUTES"] * 60.0,
         clock=clock,
     )
     made.submitter = Submitter(
@@ -164,7 +180,7 @@ def build(app: Flask, clock: Callable[[], float] = time.time) -> Services:
         Rules(wrong_limit=config["WRONG_ANSWERS_LIMIT"],
               wrong_window=config["WRONG_ANSWERS_WINDOW"],
               min_fill_seconds=config["MIN_FILL_SECONDS"]),
-        clock=clock,
+        clock=clock, past_closing=made.closed_threads.past_closing,
     )  # fmt: skip
     return made
 

@@ -1,7 +1,7 @@
 """One way to submit a comment, for the JSON API and the forms alike.
 
 Everything the service checks of a reader's comment happens in one atomic
-script (``store/lua/submit.lua``): the wrong-answer lock-out, the CAPTCHA
+script (``store/lua/submit.lua``): a closed thread, the wrong-answer lock-out, the CAPTCHA
 answer (the token burnt, a wrong answer counted), the bot traps, the save and
 the queueing. This module gathers what a request brings, runs it, and counts
 the outcome in the metrics, in this one place. The edges only turn the
@@ -11,7 +11,7 @@ reader's text kept and a field-level error.
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import redis
 
@@ -20,6 +20,7 @@ from moderation.client_ip import ip_hash
 from moderation.keys import SiteKeys
 from moderation.reply_subscriptions import ReplySubscriptions
 from moderation.store import CommentInput, CommentStore, Submission
+from moderation.store.edits import new_edit_key
 
 # What a refused answer's outcome is called by the metrics (CAPTCHA_CHECKS).
 CAPTCHA_OUTCOMES = {"wrong", "used", "expired", "thread"}
@@ -59,8 +60,10 @@ class Submitter:
         ip_secret: bytes,
         rules: Rules,
         clock: Callable[[], float] = time.time,
+        past_closing: Callable[[str, str], bool] = lambda site, thread: False,
     ) -> None:
         self.client = client
+        self.past_closing = past_closing  # (site, thread) -> closed by the automatic rule
         self.store_for = store_for
         self.challenge_key = challenge_key  # (token, site) -> the challenge's key
         self.ip_secret = ip_secret
@@ -71,6 +74,9 @@ class Submitter:
         """Check, save and queue in one step; may raise ``InvalidParent`` (the
         answer then stays unburnt) or a Redis error."""
         store = self.store_for(attempt.site)
+        # Every accepted-looking answer carries a key, a trapped one too (a bot
+        # must not tell them apart); only a saved comment keeps its hash.
+        edit_key, key_hash = new_edit_key()
         submission = store.submit(
             attempt.thread, attempt.data,
             challenge_key=self.challenge_key(attempt.token, attempt.site),
@@ -80,8 +86,10 @@ class Submitter:
             honeypot=attempt.honeypot, min_fill_seconds=self.rules.min_fill_seconds,
             ip_hash=ip_hash(self.ip_secret, attempt.remote_addr, self.clock()),
             user_agent=attempt.user_agent, parent=attempt.parent,
+            past_closing=self.past_closing(attempt.site, attempt.thread),
+            edit_key_hash=key_hash,
         )  # fmt: skip
-        if submission.outcome != "locked":  # a locked-out answer was not checked
+        if submission.outcome not in {"locked", "closed"}:  # the answer was not checked
             checked = submission.outcome if submission.outcome in CAPTCHA_OUTCOMES else "ok"
             metrics.CAPTCHA_CHECKS.labels(checked).inc()
         for trap in submission.traps:
@@ -89,7 +97,7 @@ class Submitter:
         if attempt.notify and submission.comment is not None:  # never for a trapped bot
             ReplySubscriptions(self.client, attempt.site, self.clock).ask(
                 attempt.data.email, attempt.thread, submission.comment.id, attempt.lang)
-        return submission
+        return replace(submission, edit_key=edit_key)
 
     def locked_out(self, site: str, client: str) -> int:
         """Seconds ``client`` must wait before answering (or being asked) again

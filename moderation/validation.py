@@ -138,3 +138,23 @@ def clean_comment(author: object, email: object, body: object, url: object) -> C
         url=clean_url(url),
         body=clean_body(body),
     )
+
+
+REPORT_TEXT_MAX = 500
+
+
+def clean_report(reason: object, text: object, reasons: tuple[str, ...]) -> tuple[str, str]:
+    """A reader's report: one of ``reasons``, and a text that "other" needs."""
+    if reason not in reasons:
+        raise InvalidField("reason", "invalid_reason",
+                           _("reason must be one of %(values)s.", values=", ".join(reasons)))
+    cleaned = _text("text", text).strip()
+    _refuse_control("text", cleaned, allowed="\n\r\t")
+    if len(cleaned) > REPORT_TEXT_MAX:
+        raise InvalidField(
+            "text", "too_long",
+            _("The text must not be longer than %(max)d characters.", max=REPORT_TEXT_MAX),
+        )  # fmt: skip
+    if reason == "other" and not cleaned:
+        raise InvalidField("text", "required", _("Say what is wrong with this comment."))
+    return str(reason), cleaned

@@ -18,6 +18,7 @@ from moderation.keys import SiteKeys
 from moderation.reply_subscriptions import reply_listener
 from moderation.store import layout
 from moderation.store.ids import created_at_of, is_comment_id, new_comment_id
+from moderation.store.listing import CommentListing
 from moderation.store.records import (
     STATUSES,
     Comment,
@@ -43,7 +44,9 @@ def _agent(user_agent: str) -> tuple[str, str]:
     return (hashlib.blake2b(agent.encode(), digest_size=8).hexdigest() if agent else ""), agent
 
 
-class CommentStore:
+class CommentStore(CommentListing):
+    """Writes, and (through :class:`CommentListing`) the reads of lists."""
+
     def __init__(
         self,
         client: redis.Redis,
@@ -68,7 +71,7 @@ class CommentStore:
 
     def _new(
         self, thread: str, data: CommentInput, now: float, ip_hash: str, user_agent: str,
-        parent: str = "",
+        parent: str = "", edit_key_hash: str = "",
     ) -> tuple[Comment, list[str], list[str]]:  # fmt: skip
         """A new pending comment, its hash fields flattened for a script, and
         its user agent as [digest, text] (kept once per site: they repeat)."""
@@ -92,7 +95,7 @@ class CommentStore:
                 "body", data.body, "status", "pending"]  # fmt: skip
         # Empty optional fields are left out of the hash to save memory.
         for name, value in (("url", data.url), ("ip_hash", ip_hash), ("agent", digest),
-                            ("parent", parent)):  # fmt: skip
+                            ("parent", parent), ("edit_key_hash", edit_key_hash)):  # fmt: skip
             if value:
                 flat += [name, value]
         return comment, flat, [digest, agent]
@@ -160,8 +163,9 @@ class CommentStore:
         return [self.keys.comment(parent)]
 
     def erase(self, comment: Comment) -> bool:
-        """Remove a comment entirely (privacy). False if it was already gone."""
-        keys = self._script_keys(comment.id, comment.thread)
+        """Remove a comment entirely, its reports with it (privacy). False if it was
+        already gone."""
+        keys = self._script_keys(comment.id, comment.thread, self.keys.reports(comment.id))
         return bool(self.scripts.erase(keys=keys, args=[comment.id]))
 
     def anonymise(self, comment: Comment, author: str) -> bool:
@@ -197,24 +201,28 @@ class CommentStore:
         self, thread: str, data: CommentInput, *, challenge_key: str, answer: object,
         wrong_answers_key: str | None = None, wrong_limit: int = 0, wrong_window: int = 900,
         honeypot: bool = False, min_fill_seconds: float = 0.0, ip_hash: str = "",
-        user_agent: str = "", parent: str = "",
+        user_agent: str = "", parent: str = "", past_closing: bool = False,
+        edit_key_hash: str = "",
     ) -> Submission:  # fmt: skip
         """A reader's comment behind its CAPTCHA answer, in one round trip: the
         wrong-answer lock-out applied, the answer checked (the token burnt, a
         wrong one counted under ``wrong_answers_key``), the bot traps sprung,
-        and only then the comment saved and queued. ``challenge_key`` and
+        and only then the comment saved and queued; a closed thread refuses
+        it before anything (``past_closing``: the automatic rule has closed
+        it, unless a moderator reopened it). ``challenge_key`` and
         ``wrong_answers_key`` must carry this site's hash tag; without a
         ``wrong_limit`` there is no lock-out and nothing is counted."""
         now = self.clock()
         wrong_answers_key = wrong_answers_key or self.keys.wrong_answers("-")
-        comment, flat, agent = self._new(thread, data, now, ip_hash, user_agent, parent)
+        comment, flat, agent = self._new(thread, data, now, ip_hash, user_agent, parent,
+                                         edit_key_hash)
         reply = self.scripts.submit(
             keys=self._script_keys(comment.id, thread, self.keys.queue, challenge_key,
                                    self.keys.traps, self.keys.agents, wrong_answers_key,
-                                   *self._parent_key(parent)),
+                                   self.keys.closed, *self._parent_key(parent)),
             args=[comment.id, queue.FIELD, *ChallengeStore.check_args(now, thread, answer),
                   "1" if honeypot else "", repr(min_fill_seconds), *agent,
-                  str(wrong_limit), str(wrong_window), *flat],
+                  str(wrong_limit), str(wrong_window), "1" if past_closing else "", *flat],
         )  # fmt: skip
         if reply[0] == "saved":
             self._created(comment)
@@ -223,6 +231,8 @@ class CommentStore:
             return Submission("trapped", traps=reply[1].split(","), at=now)
         if reply[0] == "locked":
             return Submission("locked", at=now, retry_after=int(reply[1]))
+        if reply[0] == "closed":
+            return Submission("closed", at=now)
         if reply[0] == "parent":
             raise InvalidParent(reply[1])
         return Submission(reply[0], at=now)
@@ -232,13 +242,6 @@ class CommentStore:
             return None
         fields = self.client.hgetall(self.keys.comment(comment_id))
         return comment_from(fields, comment_id, self.site) if fields else None
-
-    def get_many(self, comment_ids: list[str]) -> list[dict[str, str]]:
-        """Raw fields of each comment, ``{}`` for a missing one; one round trip."""
-        with self.client.pipeline(transaction=False) as pipe:
-            for comment_id in comment_ids:
-                pipe.hgetall(self.keys.comment(comment_id))
-            return pipe.execute()
 
     def status(self, comment_id: str) -> str | None:
         if not is_comment_id(comment_id):
@@ -345,62 +348,3 @@ class CommentStore:
             args=[comment_id, group, entry_id, repr(self.clock()), reason[:500], deliveries],
         )
         return previous or None
-
-    def count(self, status: str) -> int:
-        return self.client.zcard(self.keys.status(status))
-
-    def in_status(
-        self, status: str, after: str | None = None, limit: int = 50, thread: str | None = None
-    ) -> tuple[list[Comment], str | None]:
-        """Comments in ``status`` (of one thread if given), oldest first, and the
-        cursor of the next page."""
-        index = self.keys.thread_status(thread, status) if thread else self.keys.status(status)
-        return self._page(index, after, limit)
-
-    def most_uncertain(self, offset: int = 0, limit: int = 50) -> tuple[list[Comment], int | None]:
-        """Comments in review whose score is nearest 0.5 first; unscored ones are
-        not in this order. Returns the offset of the next page."""
-        ids = self.client.zrange(self.keys.uncertain, offset, offset + limit)
-        more = len(ids) > limit
-        return self.comments(ids[:limit]), (offset + limit if more else None)
-
-    def approved(
-        self, thread: str, after: str | None = None, limit: int = 200
-    ) -> tuple[list[Comment], str | None]:
-        """Approved comments of ``thread``, oldest first, and the cursor of the next page.
-
-        Ids sort by creation time, so the index is ordered by member name and
-        the cursor is simply the last id seen.
-        """
-        return self._page(self.keys.approved(thread), after, limit)
-
-    def latest_approved(self, thread: str, limit: int = 50) -> list[Comment]:
-        """The ``limit`` newest approved comments of ``thread``, newest first."""
-        ids = self.client.zrevrangebylex(self.keys.approved(thread), "+", "-", start=0, num=limit)
-        return self.comments(ids)
-
-    def approved_count(self, thread: str) -> int:
-        return self.client.zcard(self.keys.approved(thread))
-
-    def approved_version(self, thread: str) -> int:
-        """Changes whenever the thread's approved list does (0 before the first)."""
-        return int(self.client.get(self.keys.approved_version(thread)) or 0)
-
-    def approved_state(self, thread: str) -> tuple[int, float | None]:
-        """The version and when the list last changed (None: not since this
-        was recorded), in one round trip."""
-        version, changed = self.client.mget(
-            self.keys.approved_version(thread), self.keys.approved_changed(thread))
-        return int(version or 0), (float(changed) if changed else None)
-
-    def _page(self, index: str, after: str | None, limit: int) -> tuple[list[Comment], str | None]:
-        low = f"({after}" if after else "-"
-        ids = self.client.zrangebylex(index, low, "+", start=0, num=limit + 1)
-        more = len(ids) > limit
-        ids = ids[:limit]
-        return self.comments(ids), (ids[-1] if more and ids else None)
-
-    def comments(self, ids: list[str]) -> list[Comment]:
-        """The comments of these ids that exist, in the same order."""
-        rows = self.get_many(ids)
-        return [comment_from(row, i, self.site) for i, row in zip(ids, rows, strict=True) if row]

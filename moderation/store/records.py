@@ -105,14 +105,16 @@ class Verdict:
 class Submission:
     """What :meth:`CommentStore.submit` did: ``saved`` (with the comment),
     ``trapped`` (dropped silently, with the traps), ``locked`` (too many wrong
-    answers: ``retry_after`` seconds), or the CAPTCHA outcome that refused it
-    (``wrong``, ``used``, ``expired``, ``thread``)."""
+    answers: ``retry_after`` seconds), ``closed`` (the thread takes no more),
+    or the CAPTCHA outcome that refused it (``wrong``, ``used``, ``expired``,
+    ``thread``)."""
 
     outcome: str
     comment: "Comment | None" = None
     traps: list[str] = field(default_factory=list)
     at: float = 0.0
     retry_after: int = 0
+    edit_key: str = ""  # for the author's browser; the comment keeps its hash only
 
 
 class InvalidParent(ValueError):

@@ -19,7 +19,7 @@ from moderation.store.layout import lua_prelude
 LUA = Path(__file__).parent / "lua"
 LIBRARIES = {"published", "move", "save_functions", "captcha_check"}
 SCRIPTS = ("save", "submit", "set_status", "verdicts", "dead_letter", "decide", "erase",
-           "anonymise", "restore")  # fmt: skip
+           "anonymise", "restore", "report", "dismiss_reports", "edit")  # fmt: skip
 
 
 def _uses(body: str) -> list[str]:
@@ -60,3 +60,6 @@ class Scripts:
         self.erase = register("erase")
         self.anonymise = register("anonymise")
         self.restore = register("restore")
+        self.report = register("report")
+        self.dismiss_reports = register("dismiss_reports")
+        self.edit = register("edit")

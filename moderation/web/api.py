@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -12,17 +13,20 @@ from captcha import CaptchaError, raise_for
 from captcha.errors import OUTCOMES
 from moderation import bot_traps, i18n
 from moderation.articles import is_slug
-from moderation.limits import client_key, comment_limits, spend_question
+from moderation.limits import client_key, comment_limits, report_limits, spend_question
 from moderation.services import services
 from moderation.sites import DEFAULT, DEMO_THREAD, THREAD_NAME
-from moderation.store import InvalidParent, is_comment_id, new_comment_id
+from moderation.store import CommentNotFound, InvalidParent, is_comment_id, iso8601, new_comment_id
+from moderation.store.edits import AuthorEdits, BadEditKey, EditWindowClosed
+from moderation.store.reports import REASONS, AlreadyReported, NotPublished
 from moderation.submission import Attempt
 from moderation.thread_urls import URL_MAX, ThreadUrls
-from moderation.validation import InvalidField, clean_comment
+from moderation.validation import InvalidField, clean_body, clean_comment, clean_report
 from moderation.web import cached, openapi
 from moderation.web.body import json_object
 from moderation.web.cors import Unregistered, add_cors_headers, request_site
 from moderation.web.errors import MESSAGES, ApiError, api_error, page_args
+from moderation.web.moderation_api import bearer_moderator
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -75,6 +79,13 @@ def _captcha(body: dict[str, Any]) -> tuple[str, object]:
             400, "invalid_type", _("captcha.answer must be a number or text."), "captcha.answer"
         )
     return token, answer
+
+
+CLOSED = _l("Comments are closed.")
+
+
+def _closed() -> ApiError:
+    return ApiError(403, "thread_closed", str(CLOSED), "thread")
 
 
 PARENT_MESSAGES = {
@@ -150,6 +161,8 @@ def challenge() -> Response:
         with contextlib.suppress(ValueError):
             ThreadUrls(svc.redis, site).seen(thread, page, request.headers.get("Origin", ""),
                                              title)  # fmt: skip
+    if svc.closed_threads.is_closed(site, thread):  # no question: nothing can be posted
+        raise _closed()
     issued = svc.challenges.issue(thread, namespace=site)
     return _no_store(jsonify(
         {"token": issued.token, "question": issued.question, "expires_in": issued.expires_in}
@@ -186,6 +199,8 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
         submission = services().submitter.submit(attempt)
     except InvalidParent as error:
         raise ApiError(400, error.code, PARENT_MESSAGES[error.code], "parent") from error
+    if submission.outcome == "closed":
+        raise _closed()
     if submission.outcome == "locked":
         message = _("Too many wrong answers: try again later.")
         response = api_error(429, "too_many_wrong_answers", message, "captcha")
@@ -199,11 +214,14 @@ def post_comment(thread: str) -> tuple[Response, int, dict[str, str]]:
         comment_id = new_comment_id(submission.at)
     else:
         comment_id = submission.comment.id
-    response = _no_store(jsonify({"id": comment_id, "status": "pending"}))
+    edits = services().edits_for(site)
+    response = _no_store(jsonify({"id": comment_id, "status": "pending",
+                                  "edit_key": submission.edit_key,
+                                  "edit_until": iso8601(edits.until(comment_id))}))  # fmt: skip
     return response, 202, {"Location": url_for("api.comment_status", comment_id=comment_id)}
 
 
-PAGE_FORMAT = 1  # bump when the page's JSON changes shape: old ETags must not match
+PAGE_FORMAT = 2  # bump when the page's JSON changes shape: old ETags must not match
 
 
 @bp.get("/threads/<thread>/comments")
@@ -215,16 +233,19 @@ def list_comments(thread: str) -> Response:
     after, limit = page_args("after", 200, PAGE_MAX)
     site = _site()
     store = services().store_for(site)
+    closed = services().closed_threads.is_closed(site, thread)
 
     def page() -> bytes:
         comments, cursor = store.approved(thread, after=after, limit=limit)
         return json.dumps(
-            {"thread": thread, "comments": [c.public() for c in comments], "next": cursor},
+            {"thread": thread, "comments": [c.public() for c in comments], "next": cursor,
+             "closed": closed},
             ensure_ascii=False, separators=(",", ":"),
         ).encode()  # fmt: skip
 
     # Shared caches keep it a few seconds; revalidation then costs a 304.
-    return cached.published(store, thread, (PAGE_FORMAT, site, thread, after, limit),
+    # Closing the thread changes the key, hence the body and its ETag.
+    return cached.published(store, thread, (PAGE_FORMAT, site, thread, after, limit, closed),
                             page, mimetype="application/json")
 
 
@@ -270,3 +291,65 @@ def comment_status(comment_id: str) -> Response:
     if comment.status == "approved":
         payload.update(comment.public())
     return _no_store(jsonify(payload))
+
+
+@bp.post("/comments/<comment_id>/reports")
+@report_limits
+def report_comment(comment_id: str) -> tuple[Response, int]:
+    """A reader reports a published comment: once per client (``client_key``);
+    enough reports, or one with a moderator's token, send it back to review.
+    The answer is the same whatever the report led to."""
+    site = _site()
+    body = json_object(request)
+    try:
+        reason, text = clean_report(body.get("reason"), body.get("text"), REASONS)
+    except InvalidField as error:
+        raise ApiError(400, error.code, error.message, error.field) from error
+    moderator = bearer_moderator(site)
+    try:
+        if not is_comment_id(comment_id):
+            raise NotPublished(comment_id)
+        services().reports_for(site).report(comment_id, client_key(), reason, text,
+                                            trusted=moderator is not None,
+                                            who=moderator or "reader")  # fmt: skip
+    except NotPublished as error:
+        raise ApiError(404, "comment_not_found", _("This comment is not published.")) from error
+    except AlreadyReported as error:
+        raise ApiError(409, "already_reported",
+                       _("You have already reported this comment.")) from error  # fmt: skip
+    return _no_store(jsonify({"id": comment_id, "received": True})), 202
+
+
+def _author_edit(comment_id: str, change: Callable[[AuthorEdits, str], str]) -> Response:
+    """Run an author's edit with the request's ``X-Edit-Key``; the errors the
+    issue names: 403 ``bad_edit_key`` or ``edit_window_closed``."""
+    key = request.headers.get("X-Edit-Key", "")
+    try:
+        status = change(services().edits_for(_site()), key)
+    except CommentNotFound as error:
+        raise ApiError(404, "comment_not_found", _("This comment does not exist.")) from error
+    except BadEditKey as error:
+        raise ApiError(403, "bad_edit_key", _("This browser may not change this comment."),
+                       "X-Edit-Key") from error  # fmt: skip
+    except EditWindowClosed as error:
+        raise ApiError(403, "edit_window_closed",
+                       _("The time to change this comment is over.")) from error  # fmt: skip
+    return _no_store(jsonify({"id": comment_id, "status": status}))
+
+
+@bp.patch("/comments/<comment_id>")
+def edit_comment(comment_id: str) -> Response:
+    """The author's new text: a comment still waiting is classified again, a
+    published one goes back to review until a moderator approves it again."""
+    body = json_object(request)
+    try:
+        text = clean_body(body.get("body"))
+    except InvalidField as error:
+        raise ApiError(400, error.code, error.message, error.field) from error
+    return _author_edit(comment_id, lambda edits, key: edits.edit(comment_id, key, text))
+
+
+@bp.delete("/comments/<comment_id>")
+def delete_comment(comment_id: str) -> Response:
+    """The author deletes their comment: hidden at once, kept for the audit."""
+    return _author_edit(comment_id, lambda edits, key: edits.delete(comment_id, key))

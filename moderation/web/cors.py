@@ -13,8 +13,8 @@ from flask import Request, Response, g
 from moderation.services import services
 from moderation.sites import DEFAULT
 
-ALLOWED_HEADERS = "Content-Type"
-ALLOWED_METHODS = "GET, POST, OPTIONS"
+ALLOWED_HEADERS = "Content-Type, X-Edit-Key"
+ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 
 
 class Unregistered(Exception):

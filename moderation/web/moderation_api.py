@@ -15,7 +15,9 @@ from flask_babel import gettext as _
 from moderation.accounts import Accounts
 from moderation.services import services
 from moderation.sites import DEFAULT as DEFAULT_SITE
+from moderation.sites import THREAD_NAME
 from moderation.store import STATUSES, CommentNotFound, StatusConflict
+from moderation.web.body import json_object
 from moderation.web.errors import ApiError, api_error, page_args
 
 bp = Blueprint("moderation_api", __name__, url_prefix="/api/v1/moderation")
@@ -28,12 +30,27 @@ def _accounts() -> Accounts:
     return services().accounts
 
 
+def _bearer() -> tuple[Any, Any]:
+    """The request's API token and its account, or (None, None)."""
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    bearer = _accounts().authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    account = _accounts().get(bearer.email) if bearer else None
+    return (bearer, account) if account is not None else (None, None)
+
+
+def bearer_moderator(site: str) -> str | None:
+    """The moderator whose token the request carries, if it may see ``site``
+    (a reader's report from them counts as trusted)."""
+    bearer, account = _bearer()
+    if account is None or not account.may_see(site):
+        return None
+    return account.email if bearer.sites is None or site in bearer.sites else None
+
+
 def token_required(view: Any) -> Any:
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
-        bearer = _accounts().authenticate(token.strip()) if scheme.lower() == "bearer" else None
-        account = _accounts().get(bearer.email) if bearer else None
+        bearer, account = _bearer()
         if bearer is None or account is None:
             response = api_error(401, "unauthorized", _("Missing or invalid API token."))
             response.headers["WWW-Authenticate"] = 'Bearer realm="moderation"'
@@ -126,3 +143,64 @@ def decide(comment_id: str) -> Response:
         )
         return api_error(409, "conflict", message)
     return jsonify({"id": comment_id, "status": DECISIONS[decision], "previous": previous})
+
+
+def _thread(site: str, thread: str) -> str:
+    """A thread of ``site``: one of our articles, or a well-formed id elsewhere."""
+    known = thread in services().articles if site == DEFAULT_SITE else THREAD_NAME.fullmatch(thread)
+    if not known:
+        raise ApiError(404, "thread_not_found", _("This discussion does not exist."))
+    return thread
+
+
+def _no_body_or_an_object() -> None:
+    """These actions need no body; one that is sent must still be a JSON object."""
+    if request.content_length or request.mimetype == "application/json":
+        json_object(request)
+
+
+def _state(site: str, thread: str) -> Response:
+    closed = services().closed_threads.is_closed(site, thread)
+    return jsonify({"site": site, "thread": thread, "closed": closed})
+
+
+def _closing(thread: str, closed: bool) -> Response:
+    _no_body_or_an_object()
+    site = _site()
+    thread = _thread(site, thread)
+    services().closed_threads.set_closed(site, thread, closed, g.moderator, via="api")
+    return _state(site, thread)
+
+
+@bp.get("/threads/<thread>")
+@token_required
+def thread_state(thread: str) -> Response:
+    """Whether a thread takes comments (closed by a moderator or by age)."""
+    site = _site()
+    return _state(site, _thread(site, thread))
+
+
+@bp.post("/threads/<thread>/close")
+@token_required
+def close_thread(thread: str) -> Response:
+    return _closing(thread, True)
+
+
+@bp.post("/threads/<thread>/reopen")
+@token_required
+def reopen_thread(thread: str) -> Response:
+    return _closing(thread, False)
+
+
+@bp.post("/comments/<comment_id>/reports/dismiss")
+@token_required
+def dismiss_reports(comment_id: str) -> Response:
+    """Readers' reports found unfounded: the comment stays (or is again)
+    published, and further reports need twice as many."""
+    _no_body_or_an_object()
+    site = _site()
+    try:
+        dismissed = services().reports_for(site).dismiss(comment_id, g.moderator, via="api")
+    except CommentNotFound as error:
+        raise ApiError(404, "comment_not_found", _("This comment does not exist.")) from error
+    return jsonify({"id": comment_id, "dismissed": dismissed})

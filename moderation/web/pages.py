@@ -25,11 +25,11 @@ from moderation.forms import CommentForm
 from moderation.limits import client_key, comment_limits, spend_question
 from moderation.services import services
 from moderation.sites import DEFAULT, THREAD_NAME
-from moderation.store import Comment, InvalidParent
+from moderation.store import Comment, InvalidParent, new_comment_id
 from moderation.submission import Attempt
 from moderation.thread_urls import ThreadUrls
 from moderation.validation import CommentInput
-from moderation.web import errors
+from moderation.web import edit_cookie, errors, remember_cookie
 from moderation.web.api import PARENT_MESSAGES
 
 log = logging.getLogger(__name__)
@@ -96,20 +96,17 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
     the client may have one (the questions' budget is the API's too)."""
     target.speak()
     svc = services()
-    comments, comments_ok, replying_to, no_question = [], True, None, ""
+    comments, comments_ok, replying_to, no_question, closed = [], True, None, "", False
     form.captcha_token.data = ""  # a question is shown only if one is issued now
     try:
         comments, _cursor = svc.store_for(target.site).approved(target.thread, limit=500)
+        closed = svc.closed_threads.is_closed(target.site, target.thread)
         wanted = request.args.get("reply") if request.method == "GET" else form.parent.data
-        replying_to = next((c for c in comments if c.id == wanted and not c.parent), None)
+        replying_to = None if closed else next(
+            (c for c in comments if c.id == wanted and not c.parent), None)
         form.parent.data = replying_to.id if replying_to else ""
-        if svc.submitter.locked_out(target.site, client_key()):
-            notice = notice or TOO_MANY_WRONG
-            status = max(status, 429)
-        elif wait := spend_question():
-            no_question = _no_question(wait)  # the page itself is served as usual
-        else:
-            form.ask(svc.challenges)
+        if not closed:  # a closed thread shows no form, so asks no question
+            notice, status, no_question = _question(target, form, notice, status)
     except redis.RedisError as error:
         log.warning("Redis unavailable while rendering %s: %s", target.thread, error)
         comments_ok = False
@@ -119,7 +116,7 @@ def _render(target: Thread, form: CommentForm, status: int = 200, notice: str = 
         "article.html" if target.article else "site_thread.html",
         article=target.article, site=target.site, thread=target.thread, action=target.action,
         form=form, comments=threaded(comments), count=len(comments), comments_ok=comments_ok,
-        notice=notice, replying_to=replying_to, no_question=no_question,
+        notice=notice, replying_to=replying_to, no_question=no_question, closed=closed,
         **(_embedding_page(target) if target.article is None else {}),
     )  # fmt: skip
     return html, status
@@ -133,6 +130,18 @@ def _embedding_page(target: Thread) -> dict[str, str]:
         return {"title": urls.title(target.thread), "back_url": urls.url(target.thread)}
     except redis.RedisError:
         return {"title": "", "back_url": ""}
+
+
+def _question(target: Thread, form: CommentForm, notice: str, status: int) -> tuple:
+    """Put a fresh question on the form if the client may have one (the
+    questions' budget is the API's too); else say why: (notice, status, no_question)."""
+    svc = services()
+    if svc.submitter.locked_out(target.site, client_key()):
+        return notice or TOO_MANY_WRONG, max(status, 429), ""
+    if wait := spend_question():
+        return notice, status, _no_question(wait)  # the page itself is served as usual
+    form.ask(svc.challenges)
+    return notice, status, ""
 
 
 def threaded(comments: list[Comment]) -> list[tuple[Comment, list[Comment]]]:
@@ -167,7 +176,17 @@ def _request_target() -> Thread:
 @bp.get("/")
 def home() -> tuple:
     article = services().articles.newest()
-    return _render(Thread(DEFAULT, article.slug, article), CommentForm(thread=article.slug))
+    return _render(Thread(DEFAULT, article.slug, article),
+                   _prefilled(CommentForm(thread=article.slug)))
+
+
+def _prefilled(form: CommentForm) -> CommentForm:
+    """The name, e-mail and website this browser asked to keep (« Se souvenir de moi »)."""
+    kept = remember_cookie.remembered()
+    for name, value in kept.items():
+        form[name].data = value
+    form.remember.data = bool(kept)
+    return form
 
 
 @bp.route("/articles/<slug>", methods=["GET", "POST"])
@@ -188,7 +207,7 @@ def _thread_page(target: Thread) -> tuple | Response:
     target.speak()  # before any message is put into words
     form = CommentForm(thread=target.thread, site=target.site)
     if request.method == "GET":
-        return _render(target, form)
+        return _render(target, _prefilled(form))
     try:
         if not form.validate_on_submit():  # every field but the answer, checked below
             return _render(target, form, 400)
@@ -210,6 +229,8 @@ def _thread_page(target: Thread) -> tuple | Response:
     except redis.RedisError as error:
         log.warning("Redis unavailable while saving a comment: %s", error)
         return _render(target, form, 503, STORE_DOWN)
+    if submission.outcome == "closed":  # the page then says so instead of the form
+        return _render(target, form, 403)
     if submission.outcome == "locked":
         return _render(target, form, 429, TOO_MANY_WRONG)
     if submission.outcome in OUTCOMES:  # the reader's text stays, with a new question
@@ -217,9 +238,16 @@ def _thread_page(target: Thread) -> tuple | Response:
         return _render(target, form, 403)
     # Saved, or caught by a bot trap: the same answer, so a bot learns nothing.
     flash(str(PENDING), "pending")
+    response = redirect(target.action + "#commentaires", 303)
+    comment_id = submission.comment.id if submission.comment else new_comment_id(submission.at)
+    until = services().edits_for(target.site).until(comment_id)
+    edit_cookie.remember(response, comment_id, submission.edit_key, until)
+    remember_cookie.keep(response, bool(form.remember.data),
+                         {"author": form.author.data, "email": form.email.data,
+                          "url": form.url.data})  # fmt: skip
     if form.notify.data:
         flash(str(CONFIRM_SENT), "pending")
-    return redirect(target.action + "#commentaires", 303)
+    return response
 
 
 @bp.errorhandler(redis.RedisError)

@@ -55,6 +55,23 @@ STRINGS = {
     "notify": _l("Notify me of replies by e-mail"),
     "confirm": _l("If this address has not confirmed reply e-mails yet, a message asks it to: "
                   "nothing else is sent until then."),
+    "closed": _l("Comments are closed."),
+    "report": _l("Report"),
+    "why": _l("Why report this comment?"),
+    "spam": _l("Spam or advertising"),
+    "abuse": _l("Insult or harassment"),
+    "off_topic": _l("Off-topic"),
+    "other": _l("Something else (say what below)"),
+    "details": _l("Details (optional, required for something else)"),
+    "send_report": _l("Send the report"),
+    "reported": _l("Thank you: your report has been received. A moderator will look at it."),
+    "edit": _l("Edit"),
+    "delete": _l("Delete"),
+    "save": _l("Save the changes"),
+    # Waiting or published before, an edited comment awaits moderation again.
+    "edited": _l("Your comment has been changed: it is awaiting moderation again."),
+    "deleted": _l("Your comment has been deleted."),
+    "remember": _l("Remember me"),
 }
 
 
@@ -79,9 +96,19 @@ def strings() -> dict[str, dict[str, str]]:
     return table
 
 
+def compact(script: str) -> str:
+    """The script without its indentation, its comments and its opening
+    comment: a fifth less once gzipped, every statement kept (lines stay lines)."""
+    if script.startswith("/*"):
+        script = script.split("*/", 1)[1]
+    # A trailing comment follows two spaces (the source's style; no string holds "  // ").
+    lines = [line.split("  // ", 1)[0].strip() for line in script.splitlines()]
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 def build() -> Bundle:
     """JS with its CSS and strings inlined (one request, one cache entry)."""
-    script = (SOURCE / "widget.js").read_text(encoding="utf-8")
+    script = compact((SOURCE / "widget.js").read_text(encoding="utf-8"))
     body = (
         script.replace('"__CSS__"', json.dumps(widget_css()))
         .replace('"__STRINGS__"', json.dumps(strings(), ensure_ascii=False, separators=(",", ":")))

@@ -18,7 +18,9 @@
   var base = new URL(script.src).origin + "/api/v1";
   var host = document.getElementById(script.getAttribute("data-target") || "comments");
   if (!host || !(thread || pageUrl)) { return; }
-  var draftKey, mineKey;  // once the thread is known
+  // Named once the thread is known (data-url asks the server first); keysKey
+  // holds the edit keys of this browser's comments (the server keeps hashes).
+  var draftKey, mineKey, keysKey, meKey = "comments:me";
   var root = host.shadowRoot || host.attachShadow({ mode: "open" });
   root.textContent = "";
 
@@ -57,7 +59,17 @@
   var live = put(box, el("p", { "class": "live", role: "status", "aria-live": "polite" }));
   var list = put(box, el("ol", { "class": "list" }));
   var mine = put(box, el("div", { "class": "mine" }));
+  // The live region says both news and refusals: a refusal looks like one.
+  function say(message, bad) { live.textContent = message; live.className = bad ? "live bad" : "live"; }
 
+  // « il y a 3 h »: the largest unit that fits, as the page says it (i18n.relative_datetime).
+  var units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+    ["hour", 3600], ["minute", 60], ["second", 1]];
+  function ago(iso) {
+    var s = Math.max((Date.now() - Date.parse(iso)) / 1000, 1), i = 0;
+    while (i < units.length - 1 && s < units[i][1]) { i++; }
+    return new Intl.RelativeTimeFormat(lang, { style: "short" }).format(-Math.max(1, Math.round(s / units[i][1])), units[i][0]);
+  }
   function comment(c, own) {
     var li = el("li", { "class": own ? "c own" : "c" });
     var who = el("p", { "class": "meta" });
@@ -65,7 +77,8 @@
       add(who, el("a", { href: c.url, rel: "nofollow ugc noopener", target: "_blank" }, c.author));
     } else { add(who, el("strong", {}, c.author)); }
     if (c.created_at) {
-      add(who, document.createTextNode(" · "), el("time", { datetime: c.created_at }, new Date(c.created_at).toLocaleString(lang)));
+      var full = new Date(c.created_at).toLocaleString(lang, { dateStyle: "long", timeStyle: "short" });
+      add(who, document.createTextNode(" · "), el("time", { datetime: c.created_at, title: full }, ago(c.created_at)));
     }
     var body = el("div", { "class": "body" });
     String(c.body || "").split(/\n{2,}/).forEach(function (para) {
@@ -76,15 +89,110 @@
       });
       add(body, p);
     });
-    return add(li, who, body);
+    add(li, who, body);
+    if (c.id) { ownTools(c, li); }
+    if (c.id && !own) {
+      var button = put(li, el("button", { type: "button", "class": "reply report", "aria-expanded": "false" }, t.report));
+      button.addEventListener("click", function () { reportForm(c, li, button); });
+    }
+    return li;
+  }
+
+  function editKey(id) {
+    var k = (load(keysKey) || {})[id];
+    return k && Date.parse(k.until) > Date.now() ? k.key : null;
+  }
+  function keepKey(id, key, until) {
+    var keys = load(keysKey) || {}, now = Date.now();
+    Object.keys(keys).forEach(function (k) { if (!(Date.parse(keys[k].until) > now)) { delete keys[k]; } });
+    if (key) { keys[id] = { key: key, until: until }; } else { delete keys[id]; }
+    store(keysKey, keys);
+  }
+  function changed(message) { say(message); showMine(); refresh(); }
+  // The author's « Edit » and « Delete », while the edit window is open.
+  function ownTools(c, li) {
+    var key = editKey(c.id);
+    if (!key) { return; }
+    var tools = put(li, el("p", { "class": "tools" }));
+    var edit = put(tools, el("button", { type: "button", "class": "reply" }, t.edit));
+    var del = put(tools, el("button", { type: "button", "class": "reply" }, t["delete"]));
+    edit.addEventListener("click", function () { editForm(c, li, key, tools); });
+    del.addEventListener("click", function () {
+      api("/comments/" + encodeURIComponent(c.id), { method: "DELETE", headers: { "X-Edit-Key": key } }).then(function (r) {
+        if (r.status !== 200) { say((r.body.error && r.body.error.message) || t.down, true); return; }
+        keepKey(c.id, null);
+        if ((load(mineKey) || {}).id === c.id) { store(mineKey, null); }
+        changed(t.deleted);
+      }, function () { say(t.down, true); });
+    });
+  }
+  function editForm(c, li, key, tools) {
+    tools.hidden = true;
+    var f = put(li, el("form", { "class": "rf", novalidate: "" })), id = "w-e-" + c.id;
+    var area = el("textarea", { id: id, rows: "4", maxlength: "5000" });
+    area.value = c.body || "";
+    var note = el("p", { "class": "err", role: "status" });
+    var cancel = el("button", { type: "button", "class": "reply" }, t.cancel);
+    add(f, el("label", { "for": id }, t.body), area, note, el("button", { type: "submit" }, t.save), document.createTextNode(" "), cancel);
+    cancel.addEventListener("click", function () { f.remove(); tools.hidden = false; });
+    f.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("/comments/" + encodeURIComponent(c.id), {
+        method: "PATCH", headers: { "Content-Type": "application/json", "X-Edit-Key": key },
+        body: JSON.stringify({ body: area.value })
+      }).then(function (r) {
+        if (r.status !== 200) { note.textContent = (r.body.error && r.body.error.message) || t.down; return; }
+        // Waiting again either way: shown as this browser's own comment until published.
+        store(mineKey, { id: c.id, author: c.author, url: c.url, body: area.value });
+        changed(t.edited);
+      }, function () { note.textContent = t.down; });
+    });
+    area.focus();
+  }
+
+  // « Report »: reasons and details under the comment, sent to the API once.
+  var reasons = ["spam", "abuse", "off_topic", "other"];
+  function reportForm(c, li, button) {
+    var open = li.querySelector(":scope > form.rf");
+    if (open) { open.remove(); button.setAttribute("aria-expanded", "false"); return; }
+    button.setAttribute("aria-expanded", "true");
+    var f = put(li, el("form", { "class": "rf", novalidate: "" }));
+    var set = put(f, el("fieldset"));
+    add(set, el("legend", {}, t.why));
+    reasons.forEach(function (reason, i) {
+      var id = "w-r-" + c.id + "-" + reason, label = el("label", { "for": id, "class": "choice" });
+      var radio = el("input", { type: "radio", name: "reason", value: reason, id: id });
+      if (!i) { radio.checked = true; }
+      add(set, add(label, radio, document.createTextNode(" " + t[reason])));
+    });
+    var tid = "w-r-" + c.id + "-text";
+    var text = el("textarea", { id: tid, rows: "2", maxlength: "500" });
+    var note = el("p", { "class": "err", role: "status" });
+    add(f, el("label", { "for": tid }, t.details), text, note, el("button", { type: "submit" }, t.send_report));
+    f.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var reason = f.querySelector("input[name=reason]:checked").value;
+      api("/comments/" + encodeURIComponent(c.id) + "/reports", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ reason: reason, text: text.value })
+      }).then(function (r) {
+        if (r.status === 202) {
+          f.remove(); button.remove();
+          add(li, el("p", { "class": "note", role: "status" }, t.reported));
+          return;
+        }
+        note.textContent = (r.body.error && r.body.error.message) || t.down;
+      }, function () { note.textContent = t.down; });
+    });
+    f.querySelector("input").focus();
   }
 
   function failed() {
     // An unregistered origin gets no CORS grant, so the browser hides the
     // answer; this one endpoint says whether that is the reason.
     return api("/origin").then(function (r) {
-      live.textContent = r.body && r.body.allowed === false ? t.forbidden : t.down;
-    }, function () { live.textContent = t.down; }).then(function () { return false; });
+      say(r.body && r.body.allowed === false ? t.forbidden : t.down, true);
+    }, function () { say(t.down, true); }).then(function () { return false; });
   }
 
   // Replies (one level deep) go under their comment; one whose comment is no
@@ -94,8 +202,9 @@
   function refresh(fresh) {
     var path = "/threads/" + encodeURIComponent(thread) + "/comments";
     return api(path, fresh ? { cache: "no-cache" } : {}).then(function (r) {
+      if (list.contains(form)) { replyTo(null); }  // the form is not cleared with the list
       list.textContent = "";
-      if (r.status !== 200) { live.textContent = r.status === 403 ? t.forbidden : t.down; return false; }
+      if (r.status !== 200) { say(r.status === 403 ? t.forbidden : t.down, true); return false; }
       var items = {};
       r.body.comments.forEach(function (c) {
         var parent = c.parent && items[c.parent];
@@ -104,11 +213,14 @@
           return;
         }
         var li = put(list, comment(c));
-        var button = put(li, el("button", { type: "button", "class": "reply" }, t.reply));
-        button.addEventListener("click", function () { replyTo(c); });
+        if (!r.body.closed) {
+          var button = put(li, el("button", { type: "button", "class": "reply" }, t.reply));
+          button.addEventListener("click", function () { replyTo(c, li); });
+        }
         items[c.id] = { li: li };
       });
       if (!r.body.comments.length) { add(list, el("li", { "class": "none" }, t.none)); }
+      if (r.body.closed) { closeThread(); }
       return true;
     }, failed);
   }
@@ -119,10 +231,18 @@
     if (!own) { return; }
     api("/comments/" + encodeURIComponent(own.id)).then(function (r) {
       var status = r.body && r.body.status;
-      if (status === "approved") { store(mineKey, null); live.textContent = t.published; refresh(true); return; }
+      if (status === "approved") { store(mineKey, null); say(t.published); refresh(true); return; }
       if (status === "rejected" || status === "spam" || r.status === 404) { store(mineKey, null); return; }
       add(mine, el("p", { "class": "note" }, t.yours), add(el("ol", { "class": "list" }), comment(own, true)));
     });
+  }
+
+  // A closed thread shows its comments and this note instead of the form.
+  var closedNote = put(box, el("p", { "class": "closed", hidden: "" }, t.closed));
+  var closed = false;
+  function closeThread() {
+    closed = true; form.hidden = true; closedNote.hidden = false; replyTo(null);
+    Array.prototype.forEach.call(list.querySelectorAll("button.reply:not(.report)"), function (b) { b.remove(); });
   }
 
   var form = el("form", { "class": "f", novalidate: "" });
@@ -144,10 +264,12 @@
     field("answer", "…", "text", { inputmode: "numeric", autocomplete: "off" }));
   var replying = el("p", { "class": "to", hidden: "" });
   var parentId = null;
-  function replyTo(c) {
+  // A reply's form opens under the comment it answers; back at the foot after.
+  function replyTo(c, li) {
     parentId = c ? c.id : null;
     replying.textContent = "";
     replying.hidden = !c;
+    add(c ? li : box, form);
     if (!c) { return; }
     var cancel = el("button", { type: "button", "class": "reply" }, t.cancel);
     cancel.addEventListener("click", function () { replyTo(null); fields.body.input.focus(); });
@@ -159,7 +281,8 @@
   // E-mail me replies: the server asks the address to confirm first (double opt-in).
   var notify = el("input", { type: "checkbox", id: "w-notify", name: "notify" });
   var send = el("button", { type: "submit" }, t.send);
-  add(form, hint, add(el("div", { "class": "fl ck" }), notify, el("label", { "for": "w-notify" }, t.notify)), send);
+  var remember = el("input", { type: "checkbox", id: "w-remember" });
+  add(form, add(el("p", { "class": "remember" }), remember, document.createTextNode(" "), el("label", { "for": "w-remember" }, t.remember)), hint, add(el("div", { "class": "fl ck" }), notify, el("label", { "for": "w-notify" }, t.notify)), send);
   add(box, form);
   var token = null;
 
@@ -167,6 +290,7 @@
     // Where the widget runs and under what title: the page without JavaScript links back.
     var here = "&page=" + encodeURIComponent(pageUrl || location.href.split("#")[0]) + (title ? "&title=" + encodeURIComponent(title) : "");
     return api("/challenge?thread=" + encodeURIComponent(thread) + here).then(function (r) {
+      if (r.status === 403 && r.body.error && r.body.error.code === "thread_closed") { closeThread(); return; }
       if (r.status !== 200) {  // say why (too many wrong answers, the service down)
         fields.answer.label.textContent = "—";
         fields.answer.error.textContent = (r.body.error && r.body.error.message) || t.down;
@@ -179,22 +303,22 @@
     });
   }
 
-  var draft = {};
+  // The text being written is kept as a draft; name, e-mail and website only
+  // with « Remember me » ticked (in "comments:me", for every thread).
+  var draft = {}, me = load(meKey);
   function restoreDraft() {
-    draftKey = "comments:draft:" + thread; mineKey = "comments:mine:" + thread;
+    draftKey = "comments:draft:" + thread; mineKey = "comments:mine:" + thread; keysKey = "comments:keys:" + thread;
     draft = load(draftKey) || {};
-    ["author", "email", "url", "body"].forEach(function (name) { fields[name].input.value = draft[name] || ""; });
+    fields.body.input.value = draft.body || "";
   }
-  ["author", "email", "url", "body"].forEach(function (name) {
-    fields[name].input.addEventListener("input", function () {
-      draft[name] = fields[name].input.value; store(draftKey, draft);
-    });
-  });
+  fields.body.input.addEventListener("input", function () { store(draftKey, { body: fields.body.input.value }); });
+  ["author", "email", "url"].forEach(function (name) { fields[name].input.value = (me || {})[name] || ""; });
+  remember.checked = !!me;
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     Object.keys(fields).forEach(function (k) { fields[k].error.textContent = ""; fields[k].input.removeAttribute("aria-invalid"); });
-    live.textContent = "";
+    say("");
     send.disabled = true; send.textContent = t.sending;
     var payload = { author: fields.author.input.value, email: fields.email.input.value,
       url: fields.url.input.value, body: fields.body.input.value,
@@ -206,39 +330,46 @@
       send.disabled = false; send.textContent = t.send;
       if (r.status === 202) {
         store(mineKey, { id: r.body.id, author: payload.author, url: payload.url, body: payload.body });
-        store(draftKey, null); draft = {};
+        keepKey(r.body.id, r.body.edit_key, r.body.edit_until);
+        store(draftKey, null);
+        store(meKey, remember.checked ? { author: payload.author, email: payload.email, url: payload.url } : null);
         fields.body.input.value = "";
         replyTo(null);
-        live.textContent = t.pending + (notify.checked ? " " + t.confirm : "");
+        say(t.pending + (notify.checked ? " " + t.confirm : ""));
         notify.checked = false;
         live.setAttribute("tabindex", "-1"); live.focus();
         showMine(); question();
         return;
       }
       var error = (r.body && r.body.error) || {};
+      if (error.code === "thread_closed") { closeThread(); say(error.message, true); return; }
       var name = (error.field || "").indexOf("captcha") === 0 ? "answer" : error.field;
       var target = fields[name];
       if (target) {
         target.error.textContent = error.message || t.down;
         target.input.setAttribute("aria-invalid", "true");
-      } else { live.textContent = error.message || t.down; }
+      } else { say(error.message || t.down, true); }
       // The server's CAPTCHA messages already ask for the new question.
       if (r.status === 403 && name === "answer") { question(error.message); }
       (target ? target.input : live).focus();
     }, function () {
-      send.disabled = false; send.textContent = t.send; live.textContent = t.down;
+      send.disabled = false; send.textContent = t.send; say(t.down, true);
     });
   });
 
   // data-url: ask which thread the page's imported comments are in.
   var found = thread ? Promise.resolve(true) : api("/threads?url=" + encodeURIComponent(pageUrl)).then(function (r) {
     if (r.status === 200 && r.body.thread) { thread = r.body.thread; return true; }
-    live.textContent = r.status === 404 ? t.unknown : r.status === 403 ? t.forbidden : t.down;
+    say(r.status === 404 ? t.unknown : r.status === 403 ? t.forbidden : t.down, true);
     return false;
-  }, function () { live.textContent = t.down; return false; });
+  }, function () { say(t.down, true); return false; });
   found.then(function (known) {
     if (!known) { form.hidden = true; return; }
     restoreDraft();
-    refresh().then(function (ok) { if (ok) { question(); showMine(); } else { form.hidden = true; } });
+    refresh().then(function (ok) {
+      if (!ok) { form.hidden = true; return; }
+      if (!closed) { question(); }
+      showMine();
+    });
   });
 }());

@@ -126,10 +126,11 @@ def test_keyboard_only_reader(reader_page, problems, services, redis_client):
         "email": "camille@example.org",
         "url": "",
         "body": "Écrit au clavier seulement.",
+        "remember": "",  # « Se souvenir de moi » (issue 18), left unticked
         "captcha": str(solve(asked)),
         "notify": "",  # the reply e-mails' box, left unticked
     }
-    for expected in ("author", "email", "url", "body", "captcha", "notify"):
+    for expected in ("author", "email", "url", "body", "remember", "captcha", "notify"):
         current = focused()
         order.append(current["id"])
         assert current["id"] == expected, order

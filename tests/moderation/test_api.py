@@ -55,7 +55,8 @@ def test_a_right_answer_stores_a_pending_comment_and_queues_it(client, services,
     response = post(client, comment_payload(client, url="example.org"))
     assert response.status_code == 202
     body = response.get_json()
-    assert body["status"] == "pending" and set(body) == {"id", "status"}
+    assert body["status"] == "pending"
+    assert set(body) == {"id", "status", "edit_key", "edit_until"}  # the key: issue 18
     assert response.headers["Location"] == f"{API}/comments/{body['id']}"
 
     comment = services.comments.get(body["id"])

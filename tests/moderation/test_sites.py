@@ -80,7 +80,8 @@ def test_a_registered_origin_gets_its_own_origin_echoed(client, news):
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == NEWS
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
-    assert preflight.headers["Access-Control-Allow-Headers"] == "Content-Type"
+    # X-Edit-Key: the author's edits and deletions from the widget (issue 18).
+    assert preflight.headers["Access-Control-Allow-Headers"] == "Content-Type, X-Edit-Key"
 
 
 def test_an_unregistered_origin_gets_no_grant_and_cannot_post(client, news, redis_client):

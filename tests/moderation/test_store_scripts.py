@@ -92,9 +92,10 @@ def test_submit_locks_out_counts_wrong_answers_and_burns_tokens(redis_client):
     redis_client.set(challenge, "7|9999999999|1|t")  # answer 7, thread t
 
     def submit(answer, limit=2):
-        keys = [*comment_keys(), KEYS.queue, challenge, KEYS.traps, KEYS.agents, wrong]
+        keys = [*comment_keys(), KEYS.queue, challenge, KEYS.traps, KEYS.agents, wrong,
+                KEYS.closed]
         return run(redis_client, "submit", keys, [ID, "comment", "100", "t", answer, "", "0",
-                   "", "", str(limit), "60", "thread", "t", "status", "pending"])  # fmt: skip
+                   "", "", str(limit), "60", "", "thread", "t", "status", "pending"])  # fmt: skip
 
     assert submit("3") == ["wrong"] and redis_client.get(wrong) == "1"
     assert submit("7") == ["used"]  # burnt by the wrong answer
@@ -105,6 +106,26 @@ def test_submit_locks_out_counts_wrong_answers_and_burns_tokens(redis_client):
     assert locked[0] == "locked" and 0 < locked[1] <= 60
     assert redis_client.get(challenge) == "7|9999999999|1|t"  # not burnt while locked
     assert submit("7", limit=0)[0] == "saved"  # no lock-out asked for
+
+
+def test_submit_refuses_a_closed_thread_before_burning_the_answer(redis_client):
+    challenge, wrong = "captcha:{lua}:tok", KEYS.wrong_answers("client")
+    redis_client.set(challenge, "7|9999999999|1|t")
+
+    def submit(past_closing=""):
+        keys = [*comment_keys(), KEYS.queue, challenge, KEYS.traps, KEYS.agents, wrong,
+                KEYS.closed]
+        return run(redis_client, "submit", keys, [ID, "comment", "100", "t", "7", "", "0", "",
+                   "", "0", "60", past_closing, "thread", "t", "status", "pending"])  # fmt: skip
+
+    redis_client.hset(KEYS.closed, "t", "closed")
+    assert submit() == ["closed"]
+    redis_client.hdel(KEYS.closed, "t")
+    assert submit(past_closing="1") == ["closed"]  # the automatic rule
+    assert redis_client.get(challenge) == "7|9999999999|1|t"  # not burnt
+    assert not redis_client.exists(KEYS.comment(ID)) and not redis_client.exists(KEYS.queue)
+    redis_client.hset(KEYS.closed, "t", "open")  # reopened: beats the automatic rule
+    assert submit(past_closing="1")[0] == "saved"
 
 
 def test_verdicts_apply_once_and_acknowledge(redis_client):

@@ -4,10 +4,15 @@ import re
 
 from flask_babel import force_locale, gettext
 
+from bench.widget_size import BUDGET as WIDGET_BUDGET
 from moderation import i18n
 from moderation.web.widget import SOURCE, STRINGS, bundle
 
-BUDGET = 6 * 1024  # JS and CSS together, gzipped
+# JS and CSS together, gzipped; the same budget as bench/widget_size.py. It was
+# 6 KiB until the widget learnt data-url, reply e-mails, closed threads,
+# reports, the author's edits, relative dates and « Remember me » (the bundle
+# is also compacted since: see widget.compact).
+BUDGET = WIDGET_BUDGET
 
 
 def test_the_widget_fits_its_size_budget():
