@@ -27,6 +27,7 @@ import redis
 
 from moderation import sites, thread_urls, xmlchars
 from moderation.articles import SLUG_MAX, is_slug
+from moderation.authors import Authors
 from moderation.imports.records import Record, Skip
 from moderation.imports.summary import Summary
 from moderation.store import (
@@ -143,6 +144,7 @@ def import_records(
                        or parent not in approved else parent))  # fmt: skip
     placed.sort(key=lambda entry: bool(entry[3]))  # comments before their replies
     there = _already_there(store, [entry[1] for entry in placed]) if dry_run else set()
+    settled: list[tuple[str, str, str]] = []  # (id, e-mail, IP hash) for the author lists
     for record, comment_id, body, parent in placed:
         comment = Comment(
             id=comment_id, site=store.site, thread=record.thread,
@@ -158,10 +160,14 @@ def import_records(
             new = comment_id not in there
         else:
             new = store.restore(comment, user_agent=record.user_agent)
+            if comment.status != "pending":  # a pending one is listed when classified
+                settled.append((comment.id, comment.email, ""))
         summary.created += new
         summary.existing += not new
         if record.hidden:
             summary.hidden[record.hidden] += 1
+    # Imported comments count in their authors' history at once.
+    Authors(store.client, store.site).record(settled)
     return summary
 
 

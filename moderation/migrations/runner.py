@@ -24,11 +24,11 @@ from types import ModuleType
 import redis
 
 from moderation import keys
-from moderation.migrations import m001_roles
+from moderation.migrations import m001_roles, m002_author_lists
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS: tuple[ModuleType, ...] = (m001_roles,)  # the n-th makes format n
+MIGRATIONS: tuple[ModuleType, ...] = (m001_roles, m002_author_lists)  # the n-th makes format n
 CURRENT = len(MIGRATIONS)
 LOCK_SECONDS = 300
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from moderation.authors import email_subject, history
 from moderation.cli import main
 from moderation.store import CommentStore
 
@@ -189,3 +190,15 @@ def test_the_import_benchmark_still_runs():
 
     figures = import_speed.run(150)  # asserts every comment imported, then already there
     assert figures["n"] == 150 and figures["first_per_s"] > 0
+
+
+def test_imported_comments_count_in_their_authors_history(run, redis_client):
+    """The author panel knows an imported reader at once (not only once the
+    worker has classified a comment of theirs)."""
+    run("wordpress", DATA / "wxr-1.2.xml", "--site", "blog")
+    ann = history(redis_client, ["blog"], email_subject("ann@example.org"), field_name="email",
+                  value="ann@example.org")  # fmt: skip
+    assert ann.counts["approved"] >= 1 and ann.first_seen is not None
+    spam = history(redis_client, ["blog"], email_subject("spam@example.org"), field_name="email",
+                   value="spam@example.org")  # fmt: skip
+    assert spam.counts["spam"] >= 1

@@ -11,9 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from moderation import create_app, keys, migrations
+from moderation.authors import email_subject, history, ip_subject
 from moderation.backup import restore
 from moderation.cli import main
-from moderation.migrations import m001_roles
+from moderation.migrations import m001_roles, m002_author_lists
+from moderation.store import CommentStore
+from moderation.validation import CommentInput
+from tests.conftest import THREAD
 
 pytestmark = pytest.mark.cluster
 
@@ -61,7 +65,7 @@ def test_older_data_is_refused_at_start_up_until_migrated(format_0, redis_server
         create_app(config(redis_server, tmp_path))
     checked = cli(redis_server, "migrate", "--check")
     assert checked.exit_code == 1
-    assert "data format 0; 1 migration(s) pending" in checked.output
+    assert f"data format 0; {migrations.CURRENT} migration(s) pending" in checked.output
     assert format_0.get(keys.DATA_FORMAT) is None  # --check changes nothing
 
     moderator_before = format_0.hgetall(MODERATOR)
@@ -72,7 +76,7 @@ def test_older_data_is_refused_at_start_up_until_migrated(format_0, redis_server
     legacy = format_0.hgetall(LEGACY)
     assert (legacy["role"], legacy["sites"], legacy["generation"]) == ("owner", "[]", "0")
     assert format_0.hgetall(MODERATOR) == moderator_before  # had a role: left alone
-    assert format_0.get(keys.DATA_FORMAT) == "1"
+    assert format_0.get(keys.DATA_FORMAT) == str(migrations.CURRENT)
     assert cli(redis_server, "migrate", "--check").exit_code == 0
 
     app = create_app(config(redis_server, tmp_path))
@@ -93,7 +97,7 @@ def test_older_data_is_refused_at_start_up_until_migrated(format_0, redis_server
 def test_auto_migrate_migrates_at_start_up(format_0, redis_server, tmp_path):
     app = create_app(config(redis_server, tmp_path, AUTO_MIGRATE=True))
     app.extensions["moderation"].redis.close()
-    assert format_0.get(keys.DATA_FORMAT) == "1"
+    assert format_0.get(keys.DATA_FORMAT) == str(migrations.CURRENT)
     assert format_0.hget(LEGACY, "role") == "owner"
     assert format_0.get(keys.MIGRATION_LOCK) is None
 
@@ -121,3 +125,33 @@ def test_newer_data_is_refused_even_with_auto_migrate(format_0, redis_server, tm
     worker = cli(redis_server, "worker", "--burst")
     assert worker.exit_code == 1
     assert "newer than this version" in worker.output
+
+
+def test_format_2_puts_earlier_comments_in_their_authors_history(format_0, redis_server):
+    """Format 1 data: comments settled before the worker kept author lists (or
+    imported then) are in none; the author would look new. Migration 2 lists
+    every settled comment, leaves pending ones to the worker, and changes
+    nothing the second time."""
+    m001_roles.apply(format_0)
+    format_0.set(keys.DATA_FORMAT, 1)
+    store = CommentStore(format_0, "default")
+    settled = []
+    for n, status in enumerate(("approved", "approved", "spam")):
+        comment = store.save(THREAD, CommentInput("Léa", "Lea@Example.org", f"Avis {n}.", ""),
+                             ip_hash="abc123")  # fmt: skip
+        store.set_status(comment.id, status)
+        settled.append(comment.id)
+    assert migrations.status(format_0).pending == [2]
+    assert m002_author_lists.needed(format_0) == 3  # the format-0 comment is still pending
+
+    done = cli(redis_server, "migrate")
+    assert done.exit_code == 0, done.output
+    assert "format 2: " in done.output and "(3 changed)" in done.output
+    found = history(format_0, ["default"], email_subject("lea@example.org"),
+                    field_name="email", value="lea@example.org")  # fmt: skip
+    assert (found.counts["approved"], found.counts["spam"]) == (2, 1)
+    by_ip = history(format_0, ["default"], ip_subject("abc123"), field_name="ip_hash",
+                    value="abc123")  # fmt: skip
+    assert sum(by_ip.counts.values()) == 3
+    assert m002_author_lists.needed(format_0) == 0 and m002_author_lists.apply(format_0) == 0
+    assert format_0.get(keys.DATA_FORMAT) == "2"
