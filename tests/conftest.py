@@ -7,6 +7,7 @@ from werkzeug import security
 from moderation import accounts, create_app
 from moderation.redis_server import RedisClusterServers, RedisServer
 from moderation.services import connect
+from tests import smtp_inbox
 
 THREAD = "ministre-nord-coreen-moscou"
 
@@ -151,3 +152,11 @@ def client(app):
 @pytest.fixture
 def services(app):
     return app.extensions["moderation"]
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free port: (controller, inbox)."""
+    controller, inbox = smtp_inbox.start()
+    yield controller, inbox
+    controller.stop()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
+from werkzeug.wrappers import Response
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -51,6 +52,28 @@ def live_server(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def other_origin():
+    """A host site of its own on another port (another origin): ``(origin,
+    pages)``, where ``pages`` maps a path to the HTML it serves (404 otherwise)."""
+    pages: dict[str, str] = {}
+
+    def app(environ, start_response):
+        body = pages.get(environ["PATH_INFO"], "")
+        return Response(body, status=200 if body else 404, mimetype="text/html")(
+            environ, start_response
+        )
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="other-origin", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", pages
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class PageProblems:

@@ -16,7 +16,7 @@ from moderation.reply_subscriptions import ReplySubscriptions, digest_of
 from moderation.reply_tokens import ReplyTokens
 from tests.arith import solve
 from tests.browser.test_widget import host, open_host, registered, wait_for_question  # noqa: F401
-from tests.moderation.test_reply_notifications import smtp, wait_for  # noqa: F401
+from tests.moderation.test_reply_notifications import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def shot(page, name):
 
 
 def test_the_widget_box_asks_for_a_confirmation(browser, registered, services, live_server,  # noqa: F811
-                                                smtp, clock):  # noqa: F811 # fmt: skip
+                                                smtp, clock):  # fmt: skip
     origin, _pages = registered
     controller, inbox = smtp
     page, dialogs, errors = open_host(browser, origin)

@@ -1,11 +1,8 @@
 """The widget embedded in a page served from another origin (another port)."""
 
-import threading
 
 import pytest
 from flask import request
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Response
 
 from moderation.validation import CommentInput
 from tests.arith import solve
@@ -29,24 +26,11 @@ def host_page(service: str, thread: str, lang: str = "fr", data_lang: str | None
 
 
 @pytest.fixture
-def host(live_server):
+def host(live_server, other_origin):
     """A news site of its own, on another port: another origin."""
-    pages = {}
-
-    def app(environ, start_response):
-        body = pages.get(environ["PATH_INFO"], "")
-        return Response(body, status=200 if body else 404, mimetype="text/html")(
-            environ, start_response
-        )
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{server.server_port}"
+    origin, pages = other_origin
     pages["/story.html"] = host_page(live_server, "story-1")
-    yield origin, pages
-    server.shutdown()
-    server.server_close()
+    return origin, pages
 
 
 @pytest.fixture

@@ -1,12 +1,9 @@
 """The widget placed by a page's address (``data-url``) instead of a thread
 id: the page shows the comments imported for it from another system."""
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Response
 
 from moderation.imports import importer
 
@@ -24,29 +21,16 @@ def page_for(service: str, url: str, lang: str) -> str:
 
 
 @pytest.fixture
-def journal(live_server, services):
+def journal(live_server, services, other_origin):
     """A site of its own on another port, registered, with a Disqus export imported."""
-    pages = {}
-
-    def app(environ, start_response):
-        body = pages.get(environ["PATH_INFO"], "")
-        return Response(body, status=200 if body else 404, mimetype="text/html")(
-            environ, start_response
-        )
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    origin = f"http://127.0.0.1:{server.server_port}"
+    origin, pages = other_origin
     services.sites.add("journal", [origin])
     importer.run(services.redis, "disqus", str(DATA / "disqus-ids.xml"), "journal")
     for lang in ("fr", "en"):
         pages[f"/{lang}/news.html"] = page_for(
             live_server, "http://journal.example/news/index.html", lang)  # fmt: skip
         pages[f"/{lang}/unknown.html"] = page_for(live_server, "https://journal.example/x", lang)
-    yield origin
-    server.shutdown()
-    server.server_close()
+    return origin
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -1,38 +1,12 @@
 """Moderators' digest, sent to a real SMTP server started by the test."""
 
-import email
-import email.policy
 import time
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from moderation.digest import Digest, Mailer
 from moderation.i18n import catalog
-from moderation.redis_server import free_port
 from moderation.store import CommentStore
 from moderation.validation import CommentInput
 from tests.conftest import THREAD
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 def make_digest(redis_client, clock, controller, every=30, lang="fr", recipients=None):

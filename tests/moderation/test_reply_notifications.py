@@ -4,21 +4,17 @@ replies approved by a moderator and by the real worker, batching within
 ``REPLY_DIGEST_MINUTES``, RFC 8058 one-click unsubscribe, retries and
 permanent failures, on a real SMTP server (aiosmtpd) and a real Redis."""
 
-import email
-import email.policy
 import re
 import signal
 import time
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from moderation import config
 from moderation.digest import Mailer
 from moderation.i18n import catalog
 from moderation.privacy import Privacy
-from moderation.redis_server import free_port
 from moderation.reply_mail import ReplyMail
 from moderation.reply_subscriptions import ReplySubscriptions, digest_of
 from moderation.reply_tokens import ReplyTokens
@@ -30,34 +26,6 @@ from tests.moderation.reader import comment_payload, form_data, post
 PUBLIC = "https://commentaires.example"
 READER = "camille@example.org"
 
-
-class Inbox:
-    """Keeps what it is sent; answers RCPT with ``refuse[address]`` if set."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse: dict[str, str] = {}
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.refuse:
-            return self.refuse[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 @pytest.fixture
