@@ -201,7 +201,8 @@
 
   form.addEventListener("click", function (event) {
     var button = event.target.closest("button[type=submit]");
-    if (!button) { return; }
+    // Decisions go as JSON; other buttons (formaction: reports, closing) post the form.
+    if (!button || (button.name !== "action" && button.name !== "bulk")) { return; }
     event.preventDefault();
     if (button.name === "action") {
       decide([button.closest(".item")], button.value.split(":")[1], false);
