@@ -62,7 +62,7 @@ def focused_id(page):
     return page.evaluate("document.activeElement.dataset.id")
 
 
-def wait_for_status(services, comment_id, status, deadline=10.0):
+def wait_for_status(services, comment_id, status, deadline=30.0):
     """Poll the store until the decision sent by the page has landed."""
     end = time.monotonic() + deadline
     while services.comments.status(comment_id) != status and time.monotonic() < end:
